@@ -1,0 +1,20 @@
+// Graph walks shared by grad, compile and printing.
+#pragma once
+#include <unordered_map>
+#include <vector>
+
+#include "core/var.hpp"
+
+namespace nabla {
+
+// Every Var reachable from `outputs`, inputs before users (a topological order).
+std::vector<Var> topo_sort(const std::vector<Var>& outputs);
+
+// Evaluates `outputs` directly, without compiling (slow, allocates: for tests,
+// constant folding and debugging). `bindings` give values to Input vars; shared
+// and constant vars use their own values. Throws ValueError naming an unbound input.
+using Bindings = std::unordered_map<Var, Tensor, VarHash, VarEq>;
+std::vector<Tensor> eval(const std::vector<Var>& outputs, const Bindings& bindings = {});
+Tensor eval(const Var& output, const Bindings& bindings = {});
+
+}  // namespace nabla

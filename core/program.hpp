@@ -1,0 +1,67 @@
+// Internal: the compiled form of a function — a flat list of kernel calls over
+// value slots, with buffers planned once and reused on every later call.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/function.hpp"
+#include "core/op.hpp"
+
+namespace nabla {
+
+struct Step {
+  Var var;                              // the node this step computes
+  const Op* op = nullptr;
+  int out = -1;                         // value index
+  std::vector<int> ins;                 // value indices
+  std::vector<const Tensor*> in_ptrs;   // &values[ins[k]], stable after compile
+  int slot = -1;                        // buffer slot for the output
+  // Shape memo: out_shape() runs only when an input shape or an integer scalar
+  // input (a symbolic bound or dim) changed since the last call.
+  std::vector<Shape> memo_shapes;
+  std::vector<int64_t> memo_ints;
+  Shape memo_out;
+  bool memo_valid = false;
+};
+
+struct UpdatePlan {
+  VarImpl* target = nullptr;
+  int value = -1;          // value index of the new value
+  int slot = -1;           // >= 0: swap this slot's buffer with the target's
+  std::shared_ptr<Buffer> staging;  // otherwise: copy here first, then swap
+};
+
+class Program {
+ public:
+  Program(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const Updates& updates,
+          const Givens& givens, Mode mode);
+  const std::vector<Tensor>& run(const std::vector<Tensor>& args, bool apply_updates = true);
+
+  std::vector<Var> inputs;
+  std::vector<Var> outputs;  // after rewrites
+  Mode mode;
+  PlanStats stats;
+  std::vector<std::pair<std::string, int>> rewrites;
+  std::vector<Var> vars;  // value index -> var
+  std::vector<Step> steps;
+  std::shared_ptr<Program> reference;  // Debug mode: the unoptimized program
+
+ private:
+  void linearize(const std::vector<Var>& roots, size_t n_outputs);
+  void plan_slots(size_t n_outputs);
+  void run_step(Step& s);
+  void apply_updates();
+
+  std::vector<Tensor> values_;
+  std::vector<std::shared_ptr<Buffer>> slots_;
+  std::vector<int> input_index_;
+  std::vector<std::pair<int, VarImpl*>> shared_leaves_;
+  std::vector<int> output_index_;
+  std::vector<UpdatePlan> updates_;
+  std::vector<Tensor> results_;
+  uint64_t allocs_this_call_ = 0;
+};
+
+}  // namespace nabla

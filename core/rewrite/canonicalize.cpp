@@ -1,0 +1,46 @@
+// Canonicalize: fold what is known before the program runs.
+#include "core/op.hpp"
+#include "core/rewrite/rewrite.hpp"
+#include "core/runtime.hpp"
+
+namespace nabla {
+
+namespace {
+
+constexpr int64_t kMaxFoldedElements = 1 << 20;
+
+// A node whose inputs are all constants becomes a constant.
+Var fold_constants(const Var& v) {
+  if (v.op()->is_random()) return Var();
+  std::vector<const Tensor*> ins;
+  for (const Var& in : v.inputs()) {
+    if (in.role() != Role::Constant) return Var();
+    ins.push_back(&in.value_ref());
+  }
+  if (v.shape().known() && v.shape().numel() > kMaxFoldedElements) return Var();
+  Tensor value = run_op(v, ins.data(), int(ins.size()));
+  if (value.size() > kMaxFoldedElements) return Var();
+  return constant(value, v.name(), v.loc());
+}
+
+// shape_i of a dim known statically is a constant; the op reads only the shape,
+// so it runs on a tensor that has a shape and no data.
+Var fold_static_shape(const Var& v) {
+  if (v.op()->name() != "shape_i" || v.inputs().size() != 1) return Var();
+  const Var& x = v.inputs()[0];
+  if (!x.shape().known()) return Var();
+  Tensor shape_only;
+  shape_only.bind(nullptr, x.dtype(), x.shape());
+  const Tensor* in = &shape_only;
+  Tensor out(v.dtype(), v.shape());
+  v.op()->perform(&in, 1, out);
+  return constant(out, v.name(), v.loc());
+}
+
+}  // namespace
+
+std::vector<LocalRewrite> canonicalize_rewrites() {
+  return {{"constant_fold", fold_constants}, {"shape_fold", fold_static_shape}};
+}
+
+}  // namespace nabla

@@ -1,0 +1,99 @@
+#include "core/runtime.hpp"
+
+#include <cstdlib>
+#include <mutex>
+
+#include "core/function.hpp"
+#include "core/op.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+extern "C" void openblas_set_num_threads(int);
+
+namespace nabla {
+
+namespace {
+int g_threads = 1;
+}
+
+void set_num_threads(int n) {
+  ensure_runtime_initialized();
+  if (n < 1) throw ValueError("nabla: set_num_threads needs at least 1 thread, got " + std::to_string(n));
+  g_threads = n;
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#endif
+}
+
+int num_threads() {
+  ensure_runtime_initialized();
+  return g_threads;
+}
+
+void ensure_runtime_initialized() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // One level of parallelism: OpenBLAS's own threads fight OpenMP's on 2 cores
+    // and do not help the small GEMMs of mini-batch training (TOOLCHAIN.md §7).
+    openblas_set_num_threads(1);
+    int n = 1;
+    if (const char* env = std::getenv("NABLA_NUM_THREADS")) n = std::max(1, std::atoi(env));
+    g_threads = n;
+#ifdef _OPENMP
+    omp_set_num_threads(n);
+#endif
+  });
+}
+
+static std::string strip_prefix(const std::string& s) {
+  const std::string p = "nabla: ";
+  return s.compare(0, p.size(), p) == 0 ? s.substr(p.size()) : s;
+}
+
+void rethrow_with_context(const Var& v, const Tensor* const* in, int n_in, const std::exception& e) {
+  std::string shapes;
+  for (int i = 0; i < n_in; ++i) {
+    if (i) shapes += ", ";
+    shapes += std::string(dtype_name(in[i]->dtype())) + in[i]->shape().str();
+  }
+  std::string msg = "nabla: " + v.op()->signature() + ": " + strip_prefix(e.what()) +
+                    "\n  input values: " + shapes + "\n  in the expression created at " +
+                    v.loc().str();
+  if (dynamic_cast<const ShapeError*>(&e)) throw ShapeError(msg);
+  if (dynamic_cast<const TypeError*>(&e)) throw TypeError(msg);
+  if (dynamic_cast<const ValueError*>(&e)) throw ValueError(msg);
+  throw Error(msg);
+}
+
+Tensor run_op(const Var& v, const Tensor* const* in, int n_in) {
+  try {
+    Shape s = v.op()->out_shape(in, n_in);
+    Tensor out(v.dtype(), s);
+    v.op()->perform(in, n_in, out);
+    return out;
+  } catch (const std::exception& e) {
+    rethrow_with_context(v, in, n_in, e);
+  }
+}
+
+void check_input_value(const Var& v, const Tensor& value, const char* where) {
+  auto where_created = [&] { return " (created at " + v.loc().str() + ")"; };
+  if (!value.defined())
+    throw ValueError(std::string("nabla: ") + where + ": the value for input " + v.label() +
+                     where_created() + " is empty");
+  if (value.dtype() != v.dtype())
+    throw TypeError(std::string("nabla: ") + where + ": input " + v.label() + where_created() +
+                    " expects " + dtype_name(v.dtype()) + ", got " + dtype_name(value.dtype()));
+  if (value.rank() != v.rank())
+    throw ShapeError(std::string("nabla: ") + where + ": input " + v.label() + where_created() +
+                     " expects rank " + std::to_string(v.rank()) + " " + v.shape().str() +
+                     ", got shape " + value.shape().str());
+  for (int i = 0; i < v.rank(); ++i)
+    if (v.shape()[i] >= 0 && v.shape()[i] != value.shape()[i])
+      throw ShapeError(std::string("nabla: ") + where + ": input " + v.label() + where_created() +
+                       " expects shape " + v.shape().str() + ", got " + value.shape().str());
+}
+
+}  // namespace nabla

@@ -1,0 +1,169 @@
+#include "core/var.hpp"
+
+#include <atomic>
+
+#include "core/op.hpp"
+#include "core/registry.hpp"
+
+namespace nabla {
+
+uint64_t next_var_id() {
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
+}
+
+std::string Type::str() const { return std::string(dtype_name(dtype)) + shape.str(); }
+
+const Op* Var::op() const { return p_->node ? p_->node->op.get() : nullptr; }
+
+const std::vector<Var>& Var::inputs() const {
+  static const std::vector<Var> none;
+  return p_->node ? p_->node->inputs : none;
+}
+
+std::string Var::label() const {
+  if (!p_) return "<undefined>";
+  if (!p_->name.empty()) return "'" + p_->name + "'";
+  switch (p_->role) {
+    case Role::Input: return "input#" + std::to_string(p_->id);
+    case Role::Constant: return "constant#" + std::to_string(p_->id);
+    case Role::Shared: return "shared#" + std::to_string(p_->id);
+    case Role::Intermediate: return op()->name() + "#" + std::to_string(p_->id);
+  }
+  return "?";
+}
+
+static void require_value(const Var& v, const char* what) {
+  if (!v.defined()) throw ValueError(std::string("nabla: ") + what + " of an undefined Var");
+  if (v.role() != Role::Shared && v.role() != Role::Constant)
+    throw TypeError(std::string("nabla: ") + what + " needs a shared variable or constant, but " +
+                    v.label() + " is not one");
+}
+
+Tensor Var::get_value() const {
+  require_value(*this, "get_value");
+  return p_->value->copy();
+}
+
+const Tensor& Var::value_ref() const {
+  require_value(*this, "value");
+  return *p_->value;
+}
+
+void Var::set_value(const Tensor& v) {
+  require_value(*this, "set_value");
+  if (p_->role != Role::Shared) throw TypeError("nabla: set_value on constant " + label());
+  if (v.dtype() != dtype())
+    throw TypeError("nabla: set_value on " + label() + ": dtype " + dtype_name(v.dtype()) +
+                    " does not match the variable's " + dtype_name(dtype()));
+  if (v.rank() != rank())
+    throw ShapeError("nabla: set_value on " + label() + ": rank " + std::to_string(v.rank()) +
+                     " does not match the variable's rank " + std::to_string(rank()));
+  if (v.shape() != shape())
+    throw ShapeError("nabla: set_value on " + label() + ": shape " + v.shape().str() +
+                     " differs from the variable's " + shape().str() +
+                     " (graphs were checked against it; create a new shared variable instead)");
+  // Write into the existing buffer, so compiled functions keep reading the same memory.
+  p_->value->copy_from(v);
+}
+
+void Var::set_default_update(const Var& u) {
+  require_value(*this, "set_default_update");
+  if (u.defined() && (u.dtype() != dtype() || u.rank() != rank()))
+    throw TypeError("nabla: default update of " + label() + " has type " + u.type().str() +
+                    ", expected " + type().str());
+  p_->default_update = u.p_;
+}
+
+static std::shared_ptr<VarImpl> make_leaf(Role role, const Type& type, const std::string& name,
+                                          Loc loc) {
+  auto impl = std::make_shared<VarImpl>();
+  impl->type = type;
+  impl->role = role;
+  impl->name = name;
+  impl->loc = ScopedLoc::active() ? *ScopedLoc::active() : loc;
+  impl->id = next_var_id();
+  return impl;
+}
+
+Var input(DType dtype, const Shape& shape, const std::string& name, Loc loc) {
+  return Var(make_leaf(Role::Input, Type{dtype, shape}, name, loc));
+}
+
+Var constant(const Tensor& value, const std::string& name, Loc loc) {
+  if (!value.defined()) throw ValueError("nabla: constant from an empty tensor");
+  auto impl = make_leaf(Role::Constant, Type{value.dtype(), value.shape()}, name, loc);
+  impl->value = std::make_shared<Tensor>(value.copy());
+  return Var(impl);
+}
+
+Var shared(const Tensor& value, const std::string& name, Loc loc) {
+  if (!value.defined()) throw ValueError("nabla: shared variable '" + name + "' from an empty tensor");
+  // The static shape is the value's: graphs are checked against it when built,
+  // so set_value keeps it.
+  auto impl = make_leaf(Role::Shared, Type{value.dtype(), value.shape()}, name, loc);
+  impl->value = std::make_shared<Tensor>(value.copy());
+  return Var(impl);
+}
+
+static std::string strip_prefix(const std::string& s) {
+  const std::string p = "nabla: ";
+  return s.compare(0, p.size(), p) == 0 ? s.substr(p.size()) : s;
+}
+
+static std::string describe_inputs(const std::vector<Var>& inputs) {
+  std::string s;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (i) s += ", ";
+    s += inputs[i].type().str() + " " + inputs[i].label();
+  }
+  return s;
+}
+
+Var apply(std::shared_ptr<const Op> op, std::vector<Var> inputs, Loc loc) {
+  if (const Loc* o = ScopedLoc::active()) loc = *o;
+  const std::string name = op->name();
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!inputs[i].defined())
+      throw ValueError("nabla: " + name + ": input " + std::to_string(i) +
+                       " is an undefined Var\n  in the expression created at " + loc.str());
+  if (!is_registered_op(name))
+    throw Error("nabla: op '" + name + "' is not in the op registry (core/registry.hpp)");
+  std::vector<Type> types;
+  types.reserve(inputs.size());
+  for (auto& v : inputs) types.push_back(v.type());
+  Type out;
+  auto context = [&](const std::exception& e) {
+    return "nabla: " + op->signature() + ": " + strip_prefix(e.what()) + "\n  inputs: " +
+           describe_inputs(inputs) + "\n  in the expression created at " + loc.str();
+  };
+  try {
+    out = op->infer(types);
+  } catch (const ShapeError& e) {
+    throw ShapeError(context(e));
+  } catch (const TypeError& e) {
+    throw TypeError(context(e));
+  } catch (const ValueError& e) {
+    throw ValueError(context(e));
+  }
+  auto impl = std::make_shared<VarImpl>();
+  impl->type = out;
+  impl->role = Role::Intermediate;
+  impl->node = std::make_shared<Node>(Node{std::move(op), std::move(inputs)});
+  impl->loc = loc;
+  impl->id = next_var_id();
+  return Var(impl);
+}
+
+Shape Op::out_shape(const Tensor* const* in, int n_in) const {
+  std::vector<Type> types;
+  types.reserve(size_t(n_in));
+  for (int i = 0; i < n_in; ++i) types.push_back(Type{in[i]->dtype(), in[i]->shape()});
+  return infer(types).shape;
+}
+
+std::vector<Var> no_gradient(const std::vector<Var>& inputs) {
+  return std::vector<Var>(inputs.size());
+}
+
+}  // namespace nabla

@@ -1,0 +1,4 @@
+// Umbrella header: everything a user of nabla needs.
+#pragma once
+#include "core/core.hpp"
+#include "ops/ops.hpp"

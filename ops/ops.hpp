@@ -1,0 +1,3 @@
+// Umbrella header for ops/.
+#pragma once
+#include "ops/api.hpp"
