@@ -185,13 +185,24 @@ void Program::plan_slots(size_t n_outputs) {
     last_use[size_t(u.value)] = forever;
     ++value_users[u.value];
   }
+  // An update value computed by a step of its own is swapped into its shared
+  // variable; the variable's old buffer comes back into the value's slot. That
+  // slot must be dedicated: shared with a larger temporary it would be regrown on
+  // every call.
+  std::unordered_set<int> outputs_set(output_index_.begin(), output_index_.end());
+  std::unordered_set<int> computed;
+  for (const Step& s : steps) computed.insert(s.out);
+  std::unordered_set<int> swapped;
+  for (auto& u : updates_)
+    if (computed.count(u.value) && !outputs_set.count(u.value) && value_users[u.value] == 1)
+      swapped.insert(u.value);
   std::vector<int> slot_of(vars.size(), -1);
   std::vector<int> free_slots;
   int n_slots = 0;
   for (size_t p = 0; p < steps.size(); ++p) {
     Step& s = steps[p];
     // Reuse the most recently freed slot (its memory is likely still in cache).
-    if (!free_slots.empty()) {
+    if (!free_slots.empty() && !swapped.count(s.out)) {
       s.slot = free_slots.back();
       free_slots.pop_back();
     } else {
@@ -204,11 +215,7 @@ void Program::plan_slots(size_t n_outputs) {
   }
   slots_.assign(size_t(n_slots), nullptr);
   stats.slots = size_t(n_slots);
-  std::unordered_set<int> outputs_set(output_index_.begin(), output_index_.end());
-  for (auto& u : updates_) {
-    bool swappable = slot_of[size_t(u.value)] >= 0 && !outputs_set.count(u.value) && value_users[u.value] == 1;
-    u.slot = swappable ? slot_of[size_t(u.value)] : -1;
-  }
+  for (auto& u : updates_) u.slot = swapped.count(u.value) ? slot_of[size_t(u.value)] : -1;
   (void)n_outputs;
 }
 

@@ -1,5 +1,6 @@
 // Reverse-mode differentiation on the graph: the result is more graph.
 #pragma once
+#include <initializer_list>
 #include <vector>
 
 #include "core/var.hpp"
@@ -15,5 +16,10 @@ enum class Disconnected { Raise, Zero };
 std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt,
                       Disconnected disconnected = Disconnected::Raise);
 Var grad(const Var& cost, const Var& wrt, Disconnected disconnected = Disconnected::Raise);
+// grad(cost, {W, b}) — a braced list always means "several", even with one entry.
+inline std::vector<Var> grad(const Var& cost, std::initializer_list<Var> wrt,
+                             Disconnected disconnected = Disconnected::Raise) {
+  return grad(cost, std::vector<Var>(wrt), disconnected);
+}
 
 }  // namespace nabla

@@ -7,13 +7,9 @@
 #include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/strided_copy.hpp"
 
 namespace nabla {
-
-namespace detail {
-// Dense copy of a strided view (defined in ops/shape.cpp).
-void strided_copy_bytes(void* dst, const void* src, size_t elsize, const Shape& d, const Shape& s);
-}  // namespace detail
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/strided_copy.hpp"
 
 namespace nabla {
 
@@ -92,7 +93,7 @@ void strided_copy(U* dst, const U* src, const Shape& d, const Shape& s) {
 
 }  // namespace
 
-// Shared with ops/indexing.cpp (declared there): subtensor copies strided views too.
+// Declared in ops/strided_copy.hpp: subtensor copies strided views too.
 namespace detail {
 void strided_copy_bytes(void* dst, const void* src, size_t elsize, const Shape& d, const Shape& s) {
   switch (elsize) {

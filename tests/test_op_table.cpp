@@ -69,8 +69,9 @@ void check_close(const Tensor& got, const Tensor& want, double rtol, double atol
 }
 
 // sum(out * R) for a fixed random R: a scalar that depends on every output element.
-Var project(const Var& out, unsigned seed) {
-  Tensor r = sample(out.shape(), 0.5, 1.5, seed);
+// `shape` is the runtime shape of `out` (its static shape may have unknown dims).
+Var project(const Var& out, const Shape& shape, unsigned seed) {
+  Tensor r = sample(shape, 0.5, 1.5, seed);
   return sum(mul(out, constant(r.astype(out.dtype()))));
 }
 
@@ -92,7 +93,7 @@ void run_row(const OpRow& row) {
   if (row.order > 0) check_close(compiled, value, 1e-9, 1e-12, "compiled vs eval");
 
   if (row.order == 0 || row.wrt.empty()) return;
-  Var cost = project(out, 3);
+  Var cost = project(out, value.shape(), 3);
   std::vector<Var> wrt;
   for (int k : row.wrt) wrt.push_back(l.vars[size_t(k)]);
   std::vector<Var> grads = grad(cost, wrt);
@@ -109,8 +110,10 @@ void run_row(const OpRow& row) {
 
   if (row.order < 2) return;
   // Grad of grad: differentiate a projection of the first gradients again.
-  Var second = project(grads[0], 5);
-  for (size_t j = 1; j < grads.size(); ++j) second = add(second, project(grads[j], 5 + unsigned(j)));
+  auto wrt_shape = [&](size_t j) { return row.inputs[size_t(row.wrt[j])].shape(); };
+  Var second = project(grads[0], wrt_shape(0), 5);
+  for (size_t j = 1; j < grads.size(); ++j)
+    second = add(second, project(grads[j], wrt_shape(j), 5 + unsigned(j)));
   std::vector<Var> grads2 = grad(second, wrt, Disconnected::Zero);
   for (size_t j = 0; j < wrt.size(); ++j) {
     Tensor sym = eval(grads2[j], l.bind);

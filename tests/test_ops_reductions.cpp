@@ -267,7 +267,7 @@ TEST_CASE("reductions: compiled reductions allocate nothing after the first call
   Var x = matrix("x");
   Var cost = sum(sqr(x - max(x, 1, true))) + mean(x) + sum(min(x, 0)) +
              sum(cast(argmax(x), DType::Float32)) + sum(sum(x, {0, 1}, true));
-  std::vector<Var> g = grad(cost, std::vector<Var>{x});
+  std::vector<Var> g = grad(cost, {x});
   Function f = function({x}, {cost, g[0], sum(x, 0)});
   std::vector<Tensor> args = {sample({10, 30}).astype(DType::Float32)};
   f(args);
