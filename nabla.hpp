@@ -2,3 +2,5 @@
 #pragma once
 #include "core/core.hpp"
 #include "ops/ops.hpp"
+#include "nn/nn.hpp"
+#include "optim/optim.hpp"
