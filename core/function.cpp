@@ -210,7 +210,10 @@ void Program::plan_slots(size_t n_outputs) {
     }
     slot_of[size_t(s.out)] = s.slot;
     for (int k : s.ins)
-      if (last_use[size_t(k)] == int(p) && slot_of[size_t(k)] >= 0) free_slots.push_back(slot_of[size_t(k)]);
+      if (last_use[size_t(k)] == int(p) && slot_of[size_t(k)] >= 0) {
+        free_slots.push_back(slot_of[size_t(k)]);
+        slot_of[size_t(k)] = -1;  // an input listed twice (mul(x, x)) is freed once
+      }
     if (last_use[size_t(s.out)] < 0) free_slots.push_back(s.slot);  // unused value
   }
   slots_.assign(size_t(n_slots), nullptr);

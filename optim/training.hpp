@@ -44,11 +44,14 @@ class PlateauSchedule {
 
 // Prints "label: done/total (rate/s, eta Ns)" to stderr at most every
 // `interval_s` seconds, only if the whole job looks longer than that; silent
-// for short runs and when stderr is not a terminal unless forced.
+// for short runs and when stderr is not a terminal unless forced
+// (NABLA_PROGRESS=1 forces it, NABLA_PROGRESS=0 silences it).
 class Progress {
  public:
   Progress(std::string label, int64_t total, double interval_s = 5.0);
-  void tick(int64_t done);  // cheap: checks the clock every 256 calls
+  // Cheap: reads the clock every call while calls are slow, every 256 calls once
+  // they come faster than a millisecond apart.
+  void tick(int64_t done);
   void finish();
 
  private:
@@ -56,7 +59,8 @@ class Progress {
   int64_t total_;
   double interval_;
   int64_t calls_ = 0;
-  std::chrono::steady_clock::time_point start_, last_;
+  int64_t stride_ = 1;  // calls between clock reads
+  std::chrono::steady_clock::time_point start_, last_, last_check_;
   bool printed_ = false;
 };
 

@@ -239,3 +239,15 @@ TEST_CASE("debugprint and to_dot show ops, ids, dtypes and shapes") {
   CHECK(contains(debugprint(f), "sigmoid"));
   CHECK(contains(f.program_text(), "slot"));
 }
+
+TEST_CASE("function: a value read twice by one step is freed once (no two temporaries share a buffer)") {
+  Var x = vector("x");
+  Var a = x + 1.0;
+  Var out = a * a + (x * 3.0) / (x * 4.0);
+  for (Mode mode : {Mode::FastCompile, Mode::FastRun}) {
+    Function f = function({x}, {out}, {}, {}, mode);
+    auto r = f({f32({1, 2}, {2})});
+    CHECK(r[0].at(0) == doctest::Approx(4.75));
+    CHECK(r[0].at(1) == doctest::Approx(9.75));
+  }
+}
