@@ -54,16 +54,14 @@ std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, Disconnected
       }
 
   std::vector<Var> result(wrt.size());
-  for (size_t k = 0; k < wrt.size(); ++k) {
-    if (!on_path.count(wrt[k].impl()) || !on_path.count(cost.impl())) {
-      bool reachable = false;
-      for (const Var& v : order) reachable |= v.same(wrt[k]);
-      if (!reachable && disconnected == Disconnected::Raise)
-        throw GradError("nabla: grad: the cost " + cost.label() + " does not depend on " +
-                        wrt[k].label() + where(wrt[k]) +
-                        " (pass Disconnected::Zero to get zeros instead)");
-    }
-  }
+  // A wrt is connected when it appears in the cost's graph (topo order holds
+  // every ancestor of the cost, leaves included).
+  std::unordered_set<const VarImpl*> in_graph;
+  for (const Var& v : order) in_graph.insert(v.impl());
+  for (size_t k = 0; k < wrt.size(); ++k)
+    if (!in_graph.count(wrt[k].impl()) && disconnected == Disconnected::Raise)
+      throw GradError("nabla: grad: the cost " + cost.label() + " does not depend on " + wrt[k].label() +
+                      where(wrt[k]) + " (pass Disconnected::Zero to get zeros instead)");
 
   std::unordered_map<const VarImpl*, std::vector<Var>> contributions;
   contributions[cost.impl()].push_back(fill_like(cost, 1.0, cost.loc()));

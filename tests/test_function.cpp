@@ -221,6 +221,13 @@ TEST_CASE("grad: errors and options") {
   Var gz = grad(sum(x), z, Disconnected::Zero);
   auto out = eval(gz, {{z, f32({1, 2, 3}, {3})}});
   CHECK(out.to_vector() == std::vector<double>{0, 0, 0});
+  // A disconnected input among connected ones is named too.
+  try {
+    grad(sum(x * x), {x, z});
+    FAIL("expected an error");
+  } catch (const GradError& e) {
+    CHECK(contains(e.what(), "'z'"));
+  }
 }
 
 TEST_CASE("debugprint and to_dot show ops, ids, dtypes and shapes") {

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Times nabla-book against the reference programs on the book's workloads, in one invocation.
+
+For each workload it runs `nabla-book run ID`, numpy_matrix.py and torch_eager.py as child
+processes (one thread each), measures each child's peak memory itself (wait4), and prints
+seconds per training epoch (median over the epochs), peak RSS, accuracy, the ratios against
+nabla and the goals. Exits non-zero when a program is missing or fails (torch absent is a skip).
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from dataclasses import dataclass, field
+
+from measured_run import run_measured
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TORCH_MISSING = 3  # torch_eager.py's exit status when torch cannot be imported
+
+
+@dataclass
+class Goal:
+    text: str
+    check: object  # function(figures of the workload) -> (value text, met: bool or None if unknown)
+
+
+def speedup_goal(program, at_least):
+    def check(figures):
+        ratio = figures.get("ratios", {}).get(program)
+        if ratio is None:
+            return "n/a", None
+        return f"{ratio:.2f}x", ratio >= at_least
+    return Goal(f"nabla >= {at_least}x faster than {program}", check)
+
+
+def memory_goal(program):
+    def check(figures):
+        p = figures["programs"]
+        if p.get("nabla", {}).get("status") != "ok" or p.get(program, {}).get("status") != "ok":
+            return "n/a", None
+        a, b = p["nabla"]["peak_rss_mb"], p[program]["peak_rss_mb"]
+        return f"{a:.0f} vs {b:.0f} MB", a <= b
+    return Goal(f"nabla peak RSS <= {program}'s", check)
+
+
+@dataclass
+class Workload:
+    id: str
+    sizes: str
+    cost: str
+    eta: float
+    lmbda: float
+    evaluated_on: str  # the set nabla-book reports for this experiment: "test" or "validation"
+    goals: list = field(default_factory=list)
+
+
+WORKLOADS = {
+    "1.1": Workload("1.1", "784,30,10", "quadratic", 3.0, 0.0, "test",
+                    [speedup_goal("numpy", 2.5), speedup_goal("torch", 5.0), memory_goal("numpy")]),
+    "3.10": Workload("3.10", "784,100,10", "cross-entropy", 0.5, 5.0, "validation"),
+}
+PROGRAMS = ("nabla", "numpy", "torch")
+
+
+def child_env():
+    env = dict(os.environ)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NABLA_NUM_THREADS"):
+        env[name] = "1"
+    return env
+
+
+def command(program, w, args, json_path):
+    if program == "nabla":
+        return [args.nabla, "run", w.id, "--epochs", str(args.epochs), "--threads", "1", "--seed", str(args.seed),
+                "--data", args.data, "--json", json_path]
+    script = {"numpy": "numpy_matrix.py", "torch": "torch_eager.py"}[program]
+    return [sys.executable, os.path.join(HERE, script), "--sizes", w.sizes, "--cost", w.cost, "--eta", str(w.eta),
+            "--lmbda", str(w.lmbda), "--epochs", str(args.epochs), "--seed", str(args.seed),
+            "--data", args.data, "--json", json_path]
+
+
+def read_figures(program, w, path):
+    """Seconds per epoch, accuracy and self-reported memory from a program's results file."""
+    with open(path) as f:
+        data = json.load(f)
+    if program == "nabla":
+        runs = data.get("runs") or [{}]
+        seconds = runs[0].get("epoch_seconds") or []
+        per_epoch = statistics.median(seconds) if seconds else data["seconds_per_epoch"]
+        accuracy = data.get("result", {}).get("accuracy")
+    else:
+        seconds = data["epoch_seconds"]
+        per_epoch = statistics.median(seconds)
+        accuracy = data[f"{w.evaluated_on}_accuracy"][-1]
+    if accuracy is not None and accuracy < 0:
+        accuracy = None  # nabla-book writes -1 when there is no accuracy
+    return {"epoch_seconds": seconds, "s_per_epoch": per_epoch, "accuracy": accuracy,
+            "self_reported_rss_mb": data.get("peak_rss_mb")}
+
+
+def run_program(program, w, args, workdir):
+    """One program on one workload: a dict with status ok / failed / missing / skipped."""
+    if program == "torch" and args.skip_torch:
+        return {"status": "skipped", "message": "--skip-torch"}
+    if program == "nabla" and not (args.nabla and os.access(args.nabla, os.X_OK)):
+        return {"status": "missing", "message": f"no nabla-book program at {args.nabla!r} (give --nabla PATH)"}
+    json_path = os.path.join(workdir, f"{program}-{w.id}.json")
+    cmd = command(program, w, args, json_path)
+    print(f"  {w.id} {program}: {' '.join(cmd)}", flush=True)
+    try:
+        child = run_measured(cmd, child_env(), args.timeout)
+    except OSError as e:
+        return {"status": "failed", "message": f"cannot start: {e}"}
+    figures = {"status": "failed", "command": cmd, "returncode": child.returncode,
+               "wall_seconds": child.wall_seconds, "peak_rss_mb": child.peak_rss_mb}
+    if program == "torch" and child.returncode == TORCH_MISSING:
+        figures.update(status="skipped", message=child.stderr.strip())
+    elif child.timed_out:
+        figures["message"] = f"killed after {args.timeout} s"
+    elif child.returncode != 0:
+        figures["message"] = f"exit status {child.returncode}"
+    else:
+        try:
+            figures.update(read_figures(program, w, json_path), status="ok")
+        except (OSError, ValueError, KeyError, IndexError, TypeError) as e:
+            figures["message"] = f"unreadable results file {json_path}: {e!r}"
+    if figures["status"] == "failed":
+        print(f"  {w.id} {program} FAILED ({figures['message']}); its stderr:", flush=True)
+        print("    " + "\n    ".join((child.stderr.strip() or "(empty)").splitlines()[-30:]), flush=True)
+    elif figures["status"] == "skipped":
+        print(f"  {w.id} {program} skipped: {figures['message']}", flush=True)
+    return figures
+
+
+def run_workload(w, args, workdir):
+    programs = {p: run_program(p, w, args, workdir) for p in PROGRAMS}
+    figures = {"workload": w.id, "sizes": w.sizes, "cost": w.cost, "eta": w.eta, "lmbda": w.lmbda,
+               "accuracy_on": w.evaluated_on, "programs": programs, "ratios": {}}
+    nabla = programs["nabla"]
+    for p in PROGRAMS[1:]:  # how many times faster nabla is than p
+        if nabla["status"] == "ok" and programs[p]["status"] == "ok" and nabla["s_per_epoch"] > 0:
+            figures["ratios"][p] = programs[p]["s_per_epoch"] / nabla["s_per_epoch"]
+    figures["goals"] = []
+    for g in w.goals:
+        value, met = g.check(figures)
+        figures["goals"].append({"goal": g.text, "value": value, "met": met})
+    return figures
+
+
+def print_table(results):
+    print(f"\n{'workload':<9}{'program':<9}{'s/epoch':>9}{'peak RSS MB':>13}{'accuracy':>10}{'ratio vs nabla':>16}")
+    for r in results:
+        for p, f in r["programs"].items():
+            if f["status"] != "ok":
+                print(f"{r['workload']:<9}{p:<9}{f['status']:>9}   {f.get('message', '')[:90]}")
+                continue
+            acc = f"{100 * f['accuracy']:.2f}%" if f["accuracy"] is not None else "-"
+            ratio = f"{r['ratios'][p]:.2f}x" if p in r["ratios"] else ""
+            print(f"{r['workload']:<9}{p:<9}{f['s_per_epoch']:>9.3f}{f['peak_rss_mb']:>13.0f}{acc:>10}{ratio:>16}")
+    sets = ", ".join(f"{r['accuracy_on']} set for {r['workload']}" for r in results)
+    print(f"(accuracy after the last epoch: {sets}; ratio = the program's s/epoch / nabla's)")
+    for r in results:
+        for g in r["goals"]:
+            verdict = {True: "met", False: "NOT MET", None: "unknown (a program did not run)"}[g["met"]]
+            print(f"goal {r['workload']}: {g['goal']}: {g['value']} -> {verdict}")
+
+
+def machine():
+    info = {"platform": platform.platform(), "cpus": os.cpu_count(), "load_average": os.getloadavg()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            info["cpu"] = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), None)
+    except OSError:
+        pass
+    return info
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--nabla", help="the nabla-book program")
+    p.add_argument("--data", default=os.path.normpath(os.path.join(HERE, "..", "data", "mnist")),
+                   help="directory of the MNIST IDX files")
+    p.add_argument("--epochs", type=int, default=2, help="epochs per program (the median is reported)")
+    p.add_argument("--workloads", default="1.1,3.10", help=f"comma-separated, from {','.join(WORKLOADS)}")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--timeout", type=float, default=1800, help="seconds before a program is killed")
+    p.add_argument("--skip-torch", action="store_true", help="do not run the PyTorch program")
+    p.add_argument("--json", help="write every figure here")
+    args = p.parse_args()
+    args.workloads = args.workloads.split(",")
+    unknown = [w for w in args.workloads if w not in WORKLOADS]
+    if unknown:
+        p.error(f"unknown workload(s) {unknown}; known: {list(WORKLOADS)}")
+    if args.nabla:
+        args.nabla = os.path.abspath(args.nabla)
+    args.data = os.path.abspath(args.data)
+    return args
+
+
+def main():
+    args = parse_args()
+    info = machine()
+    print(f"bench: {args.epochs} epochs per program, one thread, on {info.get('cpu')} "
+          f"({info['cpus']} cpus, load average {info['load_average'][0]:.2f}: timings are noisy when it is high)")
+    with tempfile.TemporaryDirectory(prefix="nabla-bench-") as workdir:
+        results = [run_workload(WORKLOADS[w], args, workdir) for w in args.workloads]
+    print_table(results)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"machine": info, "epochs": args.epochs, "seed": args.seed, "workloads": results}, f, indent=1)
+        print(f"all figures in {args.json}")
+    problems = [f"{r['workload']} {p}: {f['status']}" for r in results for p, f in r["programs"].items()
+                if f["status"] in ("failed", "missing")]
+    if problems:
+        print("bench: incomplete: " + "; ".join(problems), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
