@@ -5,7 +5,7 @@
 help:
 	@echo "nabla make targets:"
 	@echo "  make setup   install missing Debian packages (root), fetch MNIST, configure and build build/"
-	@echo "  make demo    setup, then run ./build/demo"
+	@echo "  make demo    setup, then train the book's chapter-1 network (nabla-book run 1.1, 30 epochs)"
 	@echo "  make test    setup, build, run the whole suite with ctest (the one test command)"
 	@echo "  make bench   build and run the benchmarks (the 'bench' CMake target), if there is one yet"
 	@echo "  make clean   delete build/ (data/mnist/ is kept)"
@@ -14,9 +14,7 @@ setup:
 	bash scripts/setup.sh
 
 demo: setup
-	@if [ ! -x build/demo ]; then \
-	  echo "make demo: build/demo was not built (examples/demo.cpp is missing?)" >&2; exit 1; fi
-	./build/demo
+	./build/nabla-book run 1.1
 
 test:
 	bash scripts/test.sh

@@ -1,6 +1,6 @@
-// nabla demo: a small classifier defined as a graph, its gradients derived by
+// nabla spirals example: a small classifier defined as a graph, its gradients derived by
 // grad(), trained by SGD through one compiled function with updates and givens.
-// (The chapter-1 MNIST network replaces this demo when the book examples land.)
+// (The main demo, `make demo`, is the chapter-1 MNIST network: nabla-book run 1.1.)
 #include <chrono>
 #include <cmath>
 #include <cstdio>

@@ -53,7 +53,9 @@ struct SGDResult {
 class Network {
  public:
   // sizes = {784, 30, 10}. Hidden and output layers use `activation`
-  // (the book: sigmoid); weights per network2's default_weight_initializer.
+  // (the book: sigmoid), except that Cost::LogLikelihood gets a softmax output
+  // layer; weights per network2's default_weight_initializer. A copy of a
+  // Network shares its parameters (shared variables) with the original.
   explicit Network(std::vector<int64_t> sizes, Cost cost = Cost::CrossEntropy, uint64_t seed = 12345678,
                    Activation activation = Activation::Sigmoid);
 
@@ -65,9 +67,11 @@ class Network {
   SGDResult SGD(const Split& training, int epochs, int64_t mini_batch_size, double eta,
                 const SGDOptions& options = {});
 
-  Tensor feedforward(const Tensor& x);             // (n, sizes[0]) -> (n, sizes.back())
+  Tensor feedforward(const Tensor& x);             // (n, sizes[0]) -> (n, sizes.back()); (sizes[0],) -> (sizes.back(),)
   int64_t accuracy(const Split& data);             // count of argmax matches
-  double total_cost(const Split& data, double lmbda);  // network2.total_cost (lambda term / len(data))
+  // network2.total_cost: mean cost + 0.5 * (lmbda / len(data)) * sum ||w||^2 (the
+  // penalty divides by the size of the set evaluated); with L1, (lmbda / len(data)) * sum |w|.
+  double total_cost(const Split& data, double lmbda, Regularization regularization = Regularization::L2);
 
   // network2.py's JSON: {"sizes", "weights" (n_out x n_in lists), "biases" (n_out x 1), "cost"}.
   void save(const std::string& path) const;

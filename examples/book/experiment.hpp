@@ -1,0 +1,58 @@
+// The nabla-book program: every experiment of the book registers itself here
+// under its BOOK.md ID ("1.1", "3.6", "X7") and runs from one small source file.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nabla.hpp"
+
+namespace book {
+
+using json = nlohmann::json;
+
+// Command-line settings shared by every experiment; -1 / empty = the book's default.
+struct Context {
+  int epochs = -1;
+  int64_t train_size = -1;
+  uint64_t seed = 12345678;  // the book's scripts seed with 12345678
+  int threads = 1;
+  std::string data_dir;      // MNIST directory; empty = nabla::nn::default_mnist_dir()
+  bool quiet = false;
+};
+
+// One training run's record, as written to the JSON file.
+struct Run {
+  std::string label;
+  json settings;  // what this run used (merged over the experiment's settings)
+  nabla::nn::SGDResult result;
+  int64_t evaluation_size = 0;
+  int64_t training_size = 0;
+};
+
+// What an experiment returns: its runs and its headline number.
+struct Report {
+  json settings;
+  std::vector<Run> runs;
+  double accuracy = -1;       // final accuracy of the headline run (fraction), -1 if none
+  double best_accuracy = -1;  // best epoch's accuracy
+  int best_epoch = -1;
+  std::string summary;        // one line printed at the end, e.g. "test accuracy 95.1% (book 95.42%)"
+};
+
+struct Experiment {
+  std::string id;
+  std::string title;
+  std::string book;  // the book's reported result
+  std::string defaults;  // one line: the settings it runs with
+  std::function<Report(const Context&)> run;
+};
+
+// Called from each experiment file through a static initializer.
+bool register_experiment(Experiment e);
+const std::vector<Experiment>& experiments();
+
+}  // namespace book
