@@ -145,16 +145,18 @@ MnistData load_mnist(const std::string& dir, int64_t training_size) {
   if (training_size < 0 || training_size > 50000)
     throw ValueError("nabla: load_mnist: training_size must be in [0, 50000], got " +
                      std::to_string(training_size));
-  const std::string images_path = resolve(dir, "train-images-idx3-ubyte");
-  const std::string labels_path = resolve(dir, "train-labels-idx1-ubyte");
-  IdxData images = read_idx(images_path), labels = read_idx(labels_path);
-  check_pair(images, labels, images_path, labels_path);
-  if (images.dims[0] != 60000)
-    throw ValueError("nabla: " + images_path + " has " + std::to_string(images.dims[0]) +
-                     " images; the MNIST training file has 60,000");
   MnistData d;
-  d.training = rows(images, labels, 0, training_size, images_path, labels_path);
-  d.validation = rows(images, labels, 50000, 60000, images_path, labels_path);
+  {  // scoped: the training file's raw bytes are freed before the test file is read (peak memory)
+    const std::string images_path = resolve(dir, "train-images-idx3-ubyte");
+    const std::string labels_path = resolve(dir, "train-labels-idx1-ubyte");
+    IdxData images = read_idx(images_path), labels = read_idx(labels_path);
+    check_pair(images, labels, images_path, labels_path);
+    if (images.dims[0] != 60000)
+      throw ValueError("nabla: " + images_path + " has " + std::to_string(images.dims[0]) +
+                       " images; the MNIST training file has 60,000");
+    d.training = rows(images, labels, 0, training_size, images_path, labels_path);
+    d.validation = rows(images, labels, 50000, 60000, images_path, labels_path);
+  }
   d.test = load_idx_pair(resolve(dir, "t10k-images-idx3-ubyte"), resolve(dir, "t10k-labels-idx1-ubyte"));
   return d;
 }
