@@ -85,6 +85,7 @@ std::vector<Var> optimize(std::vector<Var> roots, const Givens& givens, Mode mod
   if (mode != Mode::FastCompile) {
     std::vector<LocalRewrite> passes = canonicalize_rewrites();
     for (auto& r : stabilize_rewrites()) passes.push_back(r);
+    for (auto& r : xent_rewrites()) passes.push_back(r);
     for (auto& r : specialize_rewrites()) passes.push_back(r);
     for (int round = 0; round < 6; ++round) {
       Rewriter rw(&counts);

@@ -7,6 +7,11 @@
 
 namespace nabla {
 
+// Families that register from their own files (ops/conv.cpp, ops/pool.cpp, ops/nnet_xent.cpp).
+void register_conv_ops();
+void register_pool_ops();
+void register_xent_ops();
+
 namespace {
 struct Registry {
   std::vector<OpInfo> ops;
@@ -25,6 +30,9 @@ Registry& registry() {
     register_blas_ops();
     register_nnet_ops();
     register_random_ops();
+    register_conv_ops();
+    register_pool_ops();
+    register_xent_ops();
     g_building = nullptr;
     return reg;
   }();

@@ -210,3 +210,36 @@ class RandomStreams {
 };
 
 }  // namespace nabla
+
+// ---- convolution, pooling, fused cross-entropy ---------------------------------------
+namespace nabla {
+
+// Valid 2-D convolution, stride 1: input (N,C,H,W), filters (K,C,kh,kw) ->
+// (N,K,H-kh+1,W-kw+1). flip = true is Theano's conv2d (a true convolution, the
+// kernel flipped); flip = false is cross-correlation.
+Var conv2d(const Var& input, const Var& filters, bool flip = true, Loc loc = Loc::current());
+// Its gradients, public so gradients of gradients are ordinary graph:
+// w.r.t. the input, a "full" convolution of gout (N,K,Ho,Wo) with the filters ...
+Var conv2d_grad_input(const Var& gout, const Var& filters, bool flip = true, Loc loc = Loc::current());
+// ... and w.r.t. the filters, the correlation of the input with gout.
+Var conv2d_grad_filters(const Var& input, const Var& gout, bool flip = true, Loc loc = Loc::current());
+
+// Max pooling of the last two axes over non-overlapping ws = (wh, ww) windows
+// (Theano's pool_2d, mode "max"). ignore_border = false keeps the partial
+// windows at the bottom and right edges.
+Var pool_2d(const Var& x, const std::vector<int>& ws = {2, 2}, bool ignore_border = true,
+            Loc loc = Loc::current());
+// pool_2d's gradient: gout routed to each window's first maximum of x.
+Var max_pool_grad(const Var& x, const Var& gout, const std::vector<int>& ws = {2, 2},
+                  bool ignore_border = true, Loc loc = Loc::current());
+// h (shaped like x) read at each window's first maximum of x: max_pool_grad's adjoint.
+Var max_pool_select(const Var& x, const Var& h, const std::vector<int>& ws = {2, 2},
+                    bool ignore_border = true, Loc loc = Loc::current());
+
+// -log(softmax(z))[arange(n), labels] for z (n,k) and integer labels (n,), stable
+// for saturated z. function() puts it in place of the naive expression.
+Var softmax_xent(const Var& z, const Var& labels, Loc loc = Loc::current());
+// Its gradient: gout[:, None] * (softmax(z) - onehot(labels)).
+Var softmax_xent_grad(const Var& z, const Var& labels, const Var& gout, Loc loc = Loc::current());
+
+}  // namespace nabla

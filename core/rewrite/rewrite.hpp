@@ -48,6 +48,7 @@ class Rewriter {
 // The passes, in the order function() runs them (see core/rewrite/*.cpp).
 std::vector<LocalRewrite> canonicalize_rewrites();  // constant folding, shape_i folding
 std::vector<LocalRewrite> stabilize_rewrites();     // log(softmax) -> log_softmax, ...
+std::vector<LocalRewrite> xent_rewrites();          // log_softmax(z)[arange(n), y] -> -softmax_xent
 std::vector<LocalRewrite> specialize_rewrites();    // matmul of a transpose -> flag
 
 }  // namespace nabla

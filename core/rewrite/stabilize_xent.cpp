@@ -1,0 +1,140 @@
+// Stabilize the negative log-likelihood of a softmax, the book's cost
+// -mean(log(softmax(z))[arange(n), y]), forward and backward. grad() ran on the
+// naive graph, so both halves are matched here:
+//   forward   take2d(log_softmax(z), 0..n-1, y)          -> -softmax_xent(z, y)
+//             (stabilize.cpp has already made log(softmax(z)) a log_softmax(z))
+//   backward  softmax'(s)^T (G / s), s = softmax(z)      -> G - s * sum(G)
+//             which is NaN in the naive form wherever s underflows to 0, and
+//             with G the one-hot scatter inc_take2d(0, 0..n-1, y, gv) of the
+//             cost's gradient                            -> softmax_xent_grad(z, y, -gv)
+#include "core/op.hpp"
+#include "core/rewrite/rewrite.hpp"
+#include "ops/api.hpp"
+
+namespace nabla {
+
+namespace {
+
+bool is_op(const Var& v, const char* name) { return v.defined() && !v.is_leaf() && v.op()->name() == name; }
+
+bool is_int_constant(const Var& v, int64_t value) {
+  return v.role() == Role::Constant && is_integer(v.dtype()) && v.value_ref().size() == 1 &&
+         v.value_ref().iat(0) == value;
+}
+
+// shape_i(x, axis) of this very x.
+bool is_shape_of(const Var& v, const Var& x, int axis) {
+  return is_op(v, "shape_i") && v.inputs()[0].same(x) && v.op()->params() == "axis=" + std::to_string(axis);
+}
+
+// A constant vector 0, 1, ..., n-1 (what constant folding makes of arange(n)).
+bool is_constant_iota(const Var& v) {
+  if (v.role() != Role::Constant || !is_integer(v.dtype()) || v.rank() != 1) return false;
+  const Tensor& t = v.value_ref();
+  for (int64_t i = 0; i < t.size(); ++i)
+    if (t.iat(i) != i) return false;
+  return true;
+}
+
+// The logits softmax_xent(·, y) must see so that it computes exactly what
+// take2d(log_softmax(z), rows, y) does, or undefined when `rows` is not
+// 0..m-1. take2d already requires len(rows) == len(y); softmax_xent requires
+// rows(z) == len(y). When that is not known it takes z[0:len(y)], which
+// equals z whenever the naive expression is valid.
+Var matching_logits(const Var& z, const Var& rows, const Var& y) {
+  if (is_constant_iota(rows)) {
+    const int64_t m = rows.shape()[0];
+    return z.shape()[0] == m ? z : slice(z, 0, m);
+  }
+  if (!is_op(rows, "arange")) return Var();
+  const auto& b = rows.inputs();  // start, stop, step
+  if (!is_int_constant(b[0], 0) || !is_int_constant(b[2], 1)) return Var();
+  const Var& stop = b[1];
+  const int64_t m = rows.shape()[0], n = z.shape()[0];
+  if (is_shape_of(stop, z, 0) || (m >= 0 && m == n)) return z;
+  if (is_shape_of(stop, y, 0)) return slice(z, 0, stop);
+  return Var();  // a symbolic length unrelated to z or y: leave it
+}
+
+// take2d(log_softmax(z), 0..n-1, y) -> -softmax_xent(z, y).
+Var fused_xent(const Var& v) {
+  if (!is_op(v, "take2d")) return Var();
+  const Var &ls = v.inputs()[0], &rows = v.inputs()[1], &y = v.inputs()[2];
+  if (!is_op(ls, "log_softmax") || ls.rank() != 2) return Var();
+  const Var zz = matching_logits(ls.inputs()[0], rows, y);
+  if (!zz.defined()) return Var();
+  return neg(softmax_xent(zz, y, v.loc()), v.loc());
+}
+
+bool is_sum_last_keepdims(const Var& v) {
+  return is_op(v, "sum") && v.op()->params() == "axes=(" + std::to_string(v.inputs()[0].rank() - 1) + "),keepdims=1";
+}
+
+bool is_zero_fill(const Var& v) { return is_op(v, "fill_like") && v.op()->params().rfind("value=0,", 0) == 0; }
+
+// mul(a, b) in either order with `first` matching a.
+template <class F>
+bool mul_of(const Var& v, F&& first, Var& a, Var& b) {
+  if (!is_op(v, "mul")) return false;
+  for (int k = 0; k < 2; ++k) {
+    a = v.inputs()[size_t(k)];
+    b = v.inputs()[size_t(1 - k)];
+    if (first(a, b)) return true;
+  }
+  return false;
+}
+
+// v = (D - sum(D * s, -1, keepdims)) * s with D = G / s and s = softmax(z): the
+// softmax pullback applied to log's pullback. Sets G and s.
+bool match_softmax_grad_of_log(const Var& v, Var& G, Var& s) {
+  Var diff, sm;
+  auto fits = [&](const Var& a, const Var& b) {
+    if (!is_op(b, "softmax") || !is_op(a, "sub")) return false;
+    const Var &D = a.inputs()[0], &red = a.inputs()[1];
+    if (!is_op(D, "div") || !D.inputs()[1].same(b) || !is_sum_last_keepdims(red)) return false;
+    Var p, q;
+    return mul_of(red.inputs()[0], [&](const Var& x, const Var& y) { return x.same(D) && y.same(b); }, p, q);
+  };
+  if (!mul_of(v, fits, diff, sm)) return false;
+  G = diff.inputs()[0].inputs()[0];
+  s = sm;
+  return true;
+}
+
+// The zero matrix under the one-hot scatter G, if it is shaped like z by construction.
+bool zero_fill_like_logits(const Var& zeros, const Var& z, const Var& s) {
+  if (!is_zero_fill(zeros)) return false;
+  const Var& x = zeros.inputs()[0];
+  return x.same(z) || x.same(s) || ((is_op(x, "log_softmax") || is_op(x, "log")) && x.inputs()[0].same(z)) ||
+         (is_op(x, "log") && x.inputs()[0].same(s));
+}
+
+Var stable_softmax_grad(const Var& v) {
+  Var G, s;
+  if (!match_softmax_grad_of_log(v, G, s)) return Var();
+  const Var& z = s.inputs()[0];
+  bool shaped_like_s = G.shape() == s.shape() && G.shape().known();
+  if (is_op(G, "inc_take2d") && s.rank() == 2) {
+    const auto& in = G.inputs();  // zeros, rows, y, gv
+    if (zero_fill_like_logits(in[0], z, s)) {
+      const Var zz = matching_logits(z, in[1], in[2]);
+      if (zz.defined() && zz.same(z)) return softmax_xent_grad(z, in[2], neg(in[3], v.loc()), v.loc());
+      // Not provably one label per row: keep the scatter, but over zeros shaped
+      // from s, so the forward's log_softmax is not kept alive for its shape.
+      G = inc_take2d(zeros_like(s, v.loc()), in[1], in[2], in[3], v.loc());
+      shaped_like_s = true;
+    }
+  }
+  // G / s broadcast G; sum(G) must run over the broadcast shape (gradients from
+  // grad() always have s's shape, but the pattern may have been written by hand).
+  if (!shaped_like_s) G = broadcast_like(G, s, v.loc());
+  return sub(G, mul(s, sum(G, Axes(-1), true, v.loc()), v.loc()), v.loc());
+}
+
+}  // namespace
+
+std::vector<LocalRewrite> xent_rewrites() {
+  return {{"softmax_xent", fused_xent}, {"softmax_grad_of_log", stable_softmax_grad}};
+}
+
+}  // namespace nabla

@@ -1,0 +1,287 @@
+// conv2d ("valid" mode, stride 1) and its two gradient ops, all three as
+// im2col + one GEMM per image. With w the kernel as the correlation sees it
+// (w = f flipped in both spatial axes when flip is set, as Theano's conv2d;
+// w = f for cross-correlation):
+//   conv2d(x, f)              y[n,k,i,j]  = sum_{c,a,b} x[n,c,i+a,j+b] w[k,c,a,b]
+//   conv2d_grad_input(g, f)   gx[n,c,p,q] = sum_{k,a,b} g[n,k,p-a,q-b] w[k,c,a,b]  ("full" conv)
+//   conv2d_grad_filters(x, g) gf = dL/df  with  gw[k,c,a,b] = sum_{n,i,j} g[n,k,i,j] x[n,c,i+a,j+b]
+// The three are bilinear and adjoint to each other, so each one's pullback is
+// built from the other two and gradients of any order stay in this family.
+#include <xtensor-blas/xlinalg.hpp>  // declares cblas_sgemm / cblas_dgemm (no <cblas.h>: TOOLCHAIN.md §2)
+
+#include <cstring>
+#include <vector>
+
+#include "core/dispatch.hpp"
+#include "core/function.hpp"
+#include "core/op.hpp"
+#include "core/registry.hpp"
+#include "ops/api.hpp"
+
+namespace nabla {
+
+namespace {
+
+// ---- kernels ------------------------------------------------------------------
+
+// Per-thread im2col buffer, grown to the largest size seen and then reused, so a
+// compiled function's steady-state call allocates nothing. Each kernel uses it
+// only between its own start and end, and kernels do not nest.
+template <class T>
+T* scratch(size_t n) {
+  thread_local std::vector<T> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf.data();
+}
+
+// Geometry of one valid correlation: image (C,H,W), kernel (kh,kw), output (Ho,Wo).
+struct Geom {
+  int64_t C, H, W, kh, kw, Ho, Wo;
+  int64_t ckk() const { return C * kh * kw; }
+  int64_t out_px() const { return Ho * Wo; }
+  int64_t in_px() const { return H * W; }
+};
+
+// col[(c,a,b), (i,j)] = x[c, i+a', j+b'] with a' = kh-1-a, b' = kw-1-b when
+// flipping: reading the image flipped lets the filters be used as stored.
+template <class T>
+void im2col(const T* x, const Geom& g, bool flip, T* col) {
+  for (int64_t c = 0; c < g.C; ++c)
+    for (int64_t a = 0; a < g.kh; ++a)
+      for (int64_t b = 0; b < g.kw; ++b) {
+        const int64_t sa = flip ? g.kh - 1 - a : a, sb = flip ? g.kw - 1 - b : b;
+        const T* src = x + c * g.in_px() + sa * g.W + sb;
+        T* dst = col + ((c * g.kh + a) * g.kw + b) * g.out_px();
+        for (int64_t i = 0; i < g.Ho; ++i) std::memcpy(dst + i * g.Wo, src + i * g.W, size_t(g.Wo) * sizeof(T));
+      }
+}
+
+// The adjoint of im2col: x[c, i+a', j+b'] += col[(c,a,b), (i,j)]. x must be zeroed.
+template <class T>
+void col2im(const T* col, const Geom& g, bool flip, T* x) {
+  for (int64_t c = 0; c < g.C; ++c)
+    for (int64_t a = 0; a < g.kh; ++a)
+      for (int64_t b = 0; b < g.kw; ++b) {
+        const int64_t sa = flip ? g.kh - 1 - a : a, sb = flip ? g.kw - 1 - b : b;
+        T* dst = x + c * g.in_px() + sa * g.W + sb;
+        const T* src = col + ((c * g.kh + a) * g.kw + b) * g.out_px();
+        for (int64_t i = 0; i < g.Ho; ++i) {
+          T* d = dst + i * g.W;
+          const T* s = src + i * g.Wo;
+          for (int64_t j = 0; j < g.Wo; ++j) d[j] += s[j];
+        }
+      }
+}
+
+// Row-major C = alpha op(A) op(B) + beta C, float or double.
+inline void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
+                 const float* B, int64_t ldb, float beta, float* C) {
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(M),
+              int(N), int(K), 1.0f, A, int(lda), B, int(ldb), beta, C, int(N));
+}
+inline void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const double* A, int64_t lda,
+                 const double* B, int64_t ldb, double beta, double* C) {
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(M),
+              int(N), int(K), 1.0, A, int(lda), B, int(ldb), beta, C, int(N));
+}
+
+// y[n] (K, HoWo) = f (K, CKK) @ col(x[n]) (CKK, HoWo).
+template <class T>
+void conv_forward(const T* x, const T* f, T* y, int64_t N, int64_t K, const Geom& g, bool flip) {
+#pragma omp parallel for schedule(static) if (N > 1 && num_threads() > 1)
+  for (int64_t n = 0; n < N; ++n) {
+    T* col = scratch<T>(size_t(g.ckk() * g.out_px()));
+    im2col(x + n * g.C * g.in_px(), g, flip, col);
+    gemm(false, false, K, g.out_px(), g.ckk(), f, g.ckk(), col, g.out_px(), T(0), y + n * K * g.out_px());
+  }
+}
+
+// gx[n] = col2im(f^T (CKK, K) @ gy[n] (K, HoWo)).
+template <class T>
+void conv_grad_input(const T* gy, const T* f, T* gx, int64_t N, int64_t K, const Geom& g, bool flip) {
+  std::memset(gx, 0, size_t(N * g.C * g.in_px()) * sizeof(T));
+#pragma omp parallel for schedule(static) if (N > 1 && num_threads() > 1)
+  for (int64_t n = 0; n < N; ++n) {
+    T* col = scratch<T>(size_t(g.ckk() * g.out_px()));
+    gemm(true, false, g.ckk(), g.out_px(), K, f, g.ckk(), gy + n * K * g.out_px(), g.out_px(), T(0), col);
+    col2im(col, g, flip, gx + n * g.C * g.in_px());
+  }
+}
+
+// gf (K, CKK) = sum_n gy[n] (K, HoWo) @ col(x[n])^T (HoWo, CKK). Serial over
+// images: they all accumulate into the same small result.
+template <class T>
+void conv_grad_filters(const T* x, const T* gy, T* gf, int64_t N, int64_t K, const Geom& g, bool flip) {
+  T* col = scratch<T>(size_t(g.ckk() * g.out_px()));
+  for (int64_t n = 0; n < N; ++n) {
+    im2col(x + n * g.C * g.in_px(), g, flip, col);
+    gemm(false, true, K, g.ckk(), g.out_px(), gy + n * K * g.out_px(), g.out_px(), col, g.out_px(),
+         n == 0 ? T(0) : T(1), gf);
+  }
+}
+
+// ---- shapes -------------------------------------------------------------------
+
+std::string join_shapes(const char* a_name, const Shape& a, const char* b_name, const Shape& b) {
+  return std::string(a_name) + " of shape " + a.str() + " and " + b_name + " of shape " + b.str();
+}
+
+void require_float_pair(const Type& a, const Type& b) {
+  if (!is_float(a.dtype) || a.dtype != b.dtype)
+    throw TypeError("needs two float tensors of one dtype, got " + a.str() + " and " + b.str());
+}
+
+void require_rank4(const Type& t, const char* what, const Type& other, const char* other_name) {
+  if (t.rank() != 4)
+    throw ShapeError(std::string(what) + " must be 4-D, got " +
+                     join_shapes(what, t.shape, other_name, other.shape));
+}
+
+bool known_differ(int64_t a, int64_t b) { return a >= 0 && b >= 0 && a != b; }
+int64_t valid_len(int64_t n, int64_t k) { return n >= 0 && k >= 0 ? n - k + 1 : -1; }
+int64_t full_len(int64_t n, int64_t k) { return n >= 0 && k >= 0 ? n + k - 1 : -1; }
+
+// conv2d: x (N,C,H,W), f (K,C,kh,kw) -> (N,K,H-kh+1,W-kw+1).
+Shape conv_shape(const Shape& x, const Shape& f) {
+  auto fail = [&](const std::string& why) {
+    throw ShapeError(join_shapes("input", x, "filters", f) + ": " + why);
+  };
+  if (known_differ(x[1], f[1]))
+    fail("the input has " + std::to_string(x[1]) + " channels but the filters expect " + std::to_string(f[1]));
+  for (int d = 2; d < 4; ++d)
+    if (x[d] >= 0 && f[d] >= 0 && f[d] > x[d]) fail("the filters are larger than the image (valid mode)");
+  for (int d = 2; d < 4; ++d)
+    if (f[d] == 0) fail("the filters have a zero spatial size");
+  return Shape{x[0], f[0], valid_len(x[2], f[2]), valid_len(x[3], f[3])};
+}
+
+// conv2d_grad_input: g (N,K,Ho,Wo), f (K,C,kh,kw) -> (N,C,Ho+kh-1,Wo+kw-1).
+Shape grad_input_shape(const Shape& g, const Shape& f) {
+  if (known_differ(g[1], f[0]))
+    throw ShapeError(join_shapes("output gradient", g, "filters", f) + ": " + std::to_string(g[1]) +
+                     " output channels against " + std::to_string(f[0]) + " filters");
+  return Shape{g[0], f[1], full_len(g[2], f[2]), full_len(g[3], f[3])};
+}
+
+// conv2d_grad_filters: x (N,C,H,W), g (N,K,Ho,Wo) -> (K,C,H-Ho+1,W-Wo+1).
+Shape grad_filters_shape(const Shape& x, const Shape& g) {
+  auto fail = [&](const std::string& why) {
+    throw ShapeError(join_shapes("input", x, "output gradient", g) + ": " + why);
+  };
+  if (known_differ(x[0], g[0])) fail("the batch sizes differ");
+  for (int d = 2; d < 4; ++d)
+    if (x[d] >= 0 && g[d] >= 0 && g[d] > x[d]) fail("the output is larger than the input");
+  return Shape{g[1], x[1], valid_len(x[2], g[2]), valid_len(x[3], g[3])};
+}
+
+// ---- ops ----------------------------------------------------------------------
+
+enum class ConvKind { Forward, GradInput, GradFilters };
+
+class ConvOp : public Op {
+ public:
+  ConvOp(ConvKind kind, bool flip) : kind_(kind), flip_(flip) {}
+  std::string name() const override {
+    switch (kind_) {
+      case ConvKind::Forward: return "conv2d";
+      case ConvKind::GradInput: return "conv2d_grad_input";
+      case ConvKind::GradFilters: return "conv2d_grad_filters";
+    }
+    return "";
+  }
+  std::string params() const override { return flip_ ? "flip=1" : "flip=0"; }
+
+  Type infer(const std::vector<Type>& in) const override {
+    const char* n0 = kind_ == ConvKind::GradInput ? "output gradient" : "input";
+    const char* n1 = kind_ == ConvKind::GradFilters ? "output gradient" : "filters";
+    require_rank4(in[0], n0, in[1], n1);
+    require_rank4(in[1], n1, in[0], n0);
+    require_float_pair(in[0], in[1]);
+    return Type{in[0].dtype, shape_of(in[0].shape, in[1].shape)};
+  }
+  Shape out_shape(const Tensor* const* in, int) const override {
+    return shape_of(in[0]->shape(), in[1]->shape());
+  }
+
+  void perform(const Tensor* const* in, int, Tensor& out) const override {
+    if (out.size() == 0) return;
+    if (in[0]->size() == 0 || in[1]->size() == 0) {  // empty sums: BLAS may leave out untouched
+      std::memset(out.raw(), 0, out.nbytes());
+      return;
+    }
+    const Shape &a = in[0]->shape(), &b = in[1]->shape(), &o = out.shape();
+    dispatch_float(out.dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      const T *pa = in[0]->data<T>(), *pb = in[1]->data<T>();
+      T* po = out.data<T>();
+      switch (kind_) {
+        case ConvKind::Forward:  // a = x, b = f, o = y
+          return conv_forward(pa, pb, po, a[0], b[0], Geom{a[1], a[2], a[3], b[2], b[3], o[2], o[3]}, flip_);
+        case ConvKind::GradInput:  // a = gy, b = f, o = gx
+          return conv_grad_input(pa, pb, po, a[0], b[0], Geom{b[1], o[2], o[3], b[2], b[3], a[2], a[3]}, flip_);
+        case ConvKind::GradFilters:  // a = x, b = gy, o = gf
+          return conv_grad_filters(pa, pb, po, a[0], b[1], Geom{a[1], a[2], a[3], o[2], o[3], b[2], b[3]}, flip_);
+      }
+    });
+  }
+
+  // With <.,.> the sum of elementwise products: <y, conv(x,f)> = <grad_input(y,f), x>
+  // = <grad_filters(x,y), f>; every pullback is one of these identities.
+  std::vector<Var> pullback(const std::vector<Var>& in, const Var&, const Var& g) const override {
+    switch (kind_) {
+      case ConvKind::Forward:  // in = (x, f)
+        return {conv2d_grad_input(g, in[1], flip_), conv2d_grad_filters(in[0], g, flip_)};
+      case ConvKind::GradInput:  // in = (gy, f), output shaped like x
+        return {conv2d(g, in[1], flip_), conv2d_grad_filters(g, in[0], flip_)};
+      case ConvKind::GradFilters:  // in = (x, gy), output shaped like f
+        return {conv2d_grad_input(in[1], g, flip_), conv2d(in[0], g, flip_)};
+    }
+    return {};
+  }
+
+ private:
+  Shape shape_of(const Shape& a, const Shape& b) const {
+    switch (kind_) {
+      case ConvKind::Forward: return conv_shape(a, b);
+      case ConvKind::GradInput: return grad_input_shape(a, b);
+      case ConvKind::GradFilters: return grad_filters_shape(a, b);
+    }
+    return Shape{};
+  }
+  ConvKind kind_;
+  bool flip_;
+};
+
+// Both operands as one float dtype (ints become floatX), as matmul does.
+Var apply_conv(ConvKind kind, bool flip, const Var& a, const Var& b, Loc loc) {
+  Var x = a, y = b;
+  if (x.defined() && y.defined()) {
+    DType t = promote(x.dtype(), y.dtype());
+    if (!is_float(t)) t = floatX;
+    if (x.dtype() != t) x = cast(x, t, loc);
+    if (y.dtype() != t) y = cast(y, t, loc);
+  }
+  return apply(std::make_shared<ConvOp>(kind, flip), {x, y}, loc);
+}
+
+}  // namespace
+
+Var conv2d(const Var& input, const Var& filters, bool flip, Loc loc) {
+  return apply_conv(ConvKind::Forward, flip, input, filters, loc);
+}
+
+Var conv2d_grad_input(const Var& gout, const Var& filters, bool flip, Loc loc) {
+  return apply_conv(ConvKind::GradInput, flip, gout, filters, loc);
+}
+
+Var conv2d_grad_filters(const Var& input, const Var& gout, bool flip, Loc loc) {
+  return apply_conv(ConvKind::GradFilters, flip, input, gout, loc);
+}
+
+void register_conv_ops() {
+  register_op({"conv2d", "conv", "valid 2-D convolution (N,C,H,W) * (K,C,kh,kw), kernel flipped unless flip=0"});
+  register_op({"conv2d_grad_input", "conv", "full convolution of the output gradient with the filters"});
+  register_op({"conv2d_grad_filters", "conv", "correlation of the input with the output gradient"});
+}
+
+}  // namespace nabla

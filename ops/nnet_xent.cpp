@@ -1,0 +1,147 @@
+// Fused softmax cross-entropy on integer labels, the op the stabilize_xent
+// rewrite puts in place of -log(softmax(z))[arange(n), y]:
+//   softmax_xent(z, y)[i]         = logsumexp(z[i]) - z[i, y[i]]   (never log(0))
+//   softmax_xent_grad(z, y, g)[i] = g[i] * (softmax(z[i]) - onehot(y[i]))
+// Labels follow take2d: negative values count from the end of the row.
+#include <algorithm>
+#include <cmath>
+
+#include "core/dispatch.hpp"
+#include "core/op.hpp"
+#include "core/registry.hpp"
+#include "ops/api.hpp"
+
+namespace nabla {
+
+namespace {
+
+void check_logits_labels(const Type& z, const Type& y) {
+  if (!is_float(z.dtype) || z.rank() != 2)
+    throw TypeError("z must be a float matrix (rows, classes), got " + z.str());
+  if (!is_integer(y.dtype) || y.rank() != 1)
+    throw TypeError("labels must be an integer vector, got " + y.str());
+  if (z.shape[0] >= 0 && y.shape[0] >= 0 && z.shape[0] != y.shape[0])
+    throw ShapeError("z of shape " + z.shape.str() + " and labels of shape " + y.shape.str() +
+                     " must have one label per row");
+}
+
+void check_rows(const Shape& z, const Shape& y) {
+  if (z[0] != y[0])
+    throw ShapeError("z of shape " + z.str() + " and labels of shape " + y.str() +
+                     " must have one label per row");
+}
+
+// The column of row i's label, checked against k classes.
+int64_t label_col(const Tensor& y, int64_t i, int64_t k) {
+  const int64_t c = y.iat(i), cc = c < 0 ? c + k : c;
+  if (cc < 0 || cc >= k)
+    throw ValueError("label " + std::to_string(c) + " (labels[" + std::to_string(i) +
+                     "]) is out of range for " + std::to_string(k) + " classes");
+  return cc;
+}
+
+template <class T>
+T row_logsumexp(const T* z, int64_t k) {
+  const T m = *std::max_element(z, z + k);
+  T s = 0;
+  for (int64_t j = 0; j < k; ++j) s += std::exp(z[j] - m);
+  return m + std::log(s);
+}
+
+class SoftmaxXentOp : public Op {
+ public:
+  std::string name() const override { return "softmax_xent"; }
+  Type infer(const std::vector<Type>& in) const override {
+    check_logits_labels(in[0], in[1]);
+    return Type{in[0].dtype, Shape{in[0].shape[0] >= 0 ? in[0].shape[0] : in[1].shape[0]}};
+  }
+  Shape out_shape(const Tensor* const* in, int) const override {
+    check_rows(in[0]->shape(), in[1]->shape());
+    return Shape{in[0]->shape()[0]};
+  }
+  void perform(const Tensor* const* in, int, Tensor& out) const override {
+    const int64_t n = in[0]->shape()[0], k = in[0]->shape()[1];
+    dispatch_float(out.dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      const T* z = in[0]->data<T>();
+      T* o = out.data<T>();
+      for (int64_t i = 0; i < n; ++i) {
+        const T* zr = z + i * k;
+        const int64_t c = label_col(*in[1], i, k);  // checked even when k == 0 (always throws)
+        o[i] = row_logsumexp(zr, k) - zr[c];
+      }
+    });
+  }
+  std::vector<Var> pullback(const std::vector<Var>& in, const Var&, const Var& g) const override {
+    return {softmax_xent_grad(in[0], in[1], g), Var()};
+  }
+};
+
+class SoftmaxXentGradOp : public Op {
+ public:
+  std::string name() const override { return "softmax_xent_grad"; }
+  Type infer(const std::vector<Type>& in) const override {
+    check_logits_labels(in[0], in[1]);
+    const Type &z = in[0], &g = in[2];
+    if (g.dtype != z.dtype || g.rank() != 1 || (g.shape[0] >= 0 && z.shape[0] >= 0 && g.shape[0] != z.shape[0]))
+      throw ShapeError("g must be a vector of " + std::string(dtype_name(z.dtype)) +
+                       " with one value per row of z " + z.shape.str() + ", got " + g.str());
+    return z;
+  }
+  Shape out_shape(const Tensor* const* in, int) const override {
+    check_rows(in[0]->shape(), in[1]->shape());
+    check_rows(in[0]->shape(), in[2]->shape());
+    return in[0]->shape();
+  }
+  void perform(const Tensor* const* in, int, Tensor& out) const override {
+    const int64_t n = in[0]->shape()[0], k = in[0]->shape()[1];
+    dispatch_float(out.dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      const T* z = in[0]->data<T>();
+      const T* g = in[2]->data<T>();
+      T* o = out.data<T>();
+      for (int64_t i = 0; i < n; ++i) {
+        const T* zr = z + i * k;
+        T* orow = o + i * k;
+        const int64_t c = label_col(*in[1], i, k);
+        const T lse = row_logsumexp(zr, k);
+        for (int64_t j = 0; j < k; ++j) orow[j] = g[i] * std::exp(zr[j] - lse);
+        orow[c] -= g[i];
+      }
+    });
+  }
+  // out = g[:,None] * (s - onehot), s = softmax(z). With upstream H:
+  //   dz = g[:,None] * (H - sum(H*s, -1)) * s     (the softmax Jacobian)
+  //   dg = sum(H*s, -1) - H[arange(n), y]
+  std::vector<Var> pullback(const std::vector<Var>& in, const Var&, const Var& H) const override {
+    const Var &z = in[0], &y = in[1], &g = in[2];
+    const Var s = softmax(z);
+    const Var hs = sum(H * s, Axes(-1), true);
+    const Var dz = (H - hs) * s * dimshuffle(g, {0, bcast});
+    const Var dg = sum(H * s, Axes(-1)) - take2d(H, arange(Dim(shape_i(z, 0))), y);
+    return {dz, Var(), dg};
+  }
+};
+
+Var float_logits(const Var& z, Loc loc) {
+  return z.defined() && !is_float(z.dtype()) ? cast(z, floatX, loc) : z;
+}
+
+}  // namespace
+
+Var softmax_xent(const Var& z, const Var& labels, Loc loc) {
+  return apply(std::make_shared<SoftmaxXentOp>(), {float_logits(z, loc), labels}, loc);
+}
+
+Var softmax_xent_grad(const Var& z, const Var& labels, const Var& gout, Loc loc) {
+  const Var zz = float_logits(z, loc);
+  const Var g = zz.defined() && gout.defined() && gout.dtype() != zz.dtype() ? cast(gout, zz.dtype(), loc) : gout;
+  return apply(std::make_shared<SoftmaxXentGradOp>(), {zz, labels, g}, loc);
+}
+
+void register_xent_ops() {
+  register_op({"softmax_xent", "nnet", "-log(softmax(z))[i, y[i]] per row, computed stably"});
+  register_op({"softmax_xent_grad", "nnet", "g[:,None] * (softmax(z) - onehot(y)): softmax_xent's gradient"});
+}
+
+}  // namespace nabla

@@ -1,0 +1,289 @@
+// Max pooling over the last two axes with non-overlapping (wh, ww) windows, as
+// Theano's pool_2d(ws, ignore_border, mode="max"): ignore_border drops the
+// partial windows at the bottom and right edges, otherwise they are pooled too.
+// Three ops share one window walk that finds each window's argmax (with fast
+// paths for 2x2 windows, the book's case):
+//   pool_2d(x)             the window maxima
+//   max_pool_grad(x, g)    g routed to each window's argmax, zeros elsewhere (shaped like x)
+//   max_pool_select(x, h)  h read at each window's argmax of x (shaped like the pool)
+// Ties: the first maximum in row-major window order takes all of the gradient
+// (Theano routes to every tied position; for distinct values the two agree).
+// grad and select are linear in their second input and adjoint to each other,
+// and piecewise constant in x, so gradients of any order stay in this family.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "core/dispatch.hpp"
+#include "core/op.hpp"
+#include "core/registry.hpp"
+#include "ops/api.hpp"
+
+namespace nabla {
+
+namespace {
+
+struct Window {
+  int64_t wh, ww;
+  bool ignore_border;
+  int64_t out_len(int64_t n, int64_t w) const {
+    if (n < 0) return -1;
+    return ignore_border ? n / w : (n + w - 1) / w;
+  }
+  // (..., H, W) -> (..., H', W'); -1 stays unknown.
+  Shape pooled(const Shape& x) const {
+    Shape s = x;
+    const int r = x.rank();
+    s[r - 2] = out_len(x[r - 2], wh);
+    s[r - 1] = out_len(x[r - 1], ww);
+    return s;
+  }
+};
+
+// Per-thread scratch, grown once to the largest size seen (no allocation per call).
+template <class T>
+T* scratch(size_t n) {
+  thread_local std::vector<T> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf.data();
+}
+
+// The walk's geometry: plane (H, W), pooled plane (Ho, Wo), number of planes.
+struct RowWalk {
+  int64_t H, W, Ho, Wo, planes;
+  RowWalk(const Shape& xs, const Window& w) {
+    const int r = xs.rank();
+    H = xs[r - 2];
+    W = xs[r - 1];
+    Ho = w.out_len(H, w.wh);
+    Wo = w.out_len(W, w.ww);
+    planes = H * W > 0 ? xs.numel() / (H * W) : 0;
+  }
+};
+
+// The maxima only: branch-free, and for 2-wide windows a loop the compiler vectorizes.
+template <class T>
+void max_pool(const T* x, const Shape& xs, const Window& w, T* out) {
+  const RowWalk g(xs, w);
+  if (g.Ho == 0 || g.Wo == 0) return;
+  for (int64_t p = 0; p < g.planes; ++p)
+    for (int64_t i = 0; i < g.Ho; ++i) {
+      T* o = out + (p * g.Ho + i) * g.Wo;
+      const int64_t r0 = i * w.wh, r1 = std::min(r0 + w.wh, g.H);
+      for (int64_t rr = r0; rr < r1; ++rr) {
+        const T* row = x + (p * g.H + rr) * g.W;
+        int64_t j = 0;
+        if (w.ww == 2)  // the common case, all full windows at once
+          for (; j < g.W / 2; ++j) {
+            const T m = std::max(row[2 * j], row[2 * j + 1]);
+            o[j] = rr == r0 ? m : std::max(o[j], m);
+          }
+        for (; j < g.Wo; ++j) {
+          const int64_t c0 = j * w.ww, c1 = std::min(c0 + w.ww, g.W);
+          T m = row[c0];
+          for (int64_t c = c0 + 1; c < c1; ++c) m = std::max(m, row[c]);
+          o[j] = rr == r0 ? m : std::max(o[j], m);
+        }
+      }
+    }
+}
+
+// First maxima of n full 2x2 windows side by side, rows `row` and row + W:
+// flat indices (base = the flat index of row[0]) into at[0..n).
+template <class T>
+void argmax_2x2(const T* row, int64_t W, int64_t n, int64_t base, int64_t* at) {
+  const T* below = row + W;
+  for (int64_t j = 0; j < n; ++j) {
+    const T a = row[2 * j], b = row[2 * j + 1], c = below[2 * j], d = below[2 * j + 1];
+    const int64_t top = b > a, bottom = d > c;  // ties keep the left element
+    const bool down = std::max(c, d) > std::max(a, b);  // ties keep the top row
+    at[j] = base + 2 * j + (down ? W + bottom : top);
+  }
+}
+
+// max_pool_grad when 2x2 windows tile the planes exactly (the book's layers):
+// every element of gx is written once, g at its window's first maximum and 0
+// elsewhere, instead of a memset and a scatter.
+template <class T>
+void max_pool_grad_2x2_tiled(const T* x, const T* g, T* gx, int64_t planes, int64_t H, int64_t W) {
+  const int64_t Wo = W / 2;
+  for (int64_t r = 0; r < planes * H; r += 2) {  // r: the top row of a window row, over all planes
+    const T *xt = x + r * W, *xb = xt + W;
+    T *ot = gx + r * W, *ob = ot + W;
+    const T* gr = g + (r / 2) * Wo;
+    for (int64_t j = 0; j < Wo; ++j) {
+      const T a = xt[2 * j], b = xt[2 * j + 1], c = xb[2 * j], d = xb[2 * j + 1];
+      const bool top = b > a, bottom = d > c;                      // ties keep the left element
+      const bool down = std::max(c, d) > std::max(a, b);           // ties keep the top row
+      const T v = gr[j];
+      ot[2 * j] = !down && !top ? v : T(0);
+      ot[2 * j + 1] = !down && top ? v : T(0);
+      ob[2 * j] = down && !bottom ? v : T(0);
+      ob[2 * j + 1] = down && bottom ? v : T(0);
+    }
+  }
+}
+
+// Calls f(o, a) for every window: o its flat index in the pooled tensor, a the
+// flat index in x of its first maximum (row-major window order). One output row
+// at a time, with the running maxima in scratch and conditional moves instead of
+// branches (random data would mispredict every other compare).
+template <class T, class F>
+void for_each_window(const T* x, const Shape& xs, const Window& w, F&& f) {
+  const RowWalk g(xs, w);
+  if (g.Ho == 0 || g.Wo == 0) return;
+  T* best = scratch<T>(size_t(g.Wo));
+  int64_t* at = scratch<int64_t>(size_t(g.Wo));
+  for (int64_t p = 0; p < g.planes; ++p)
+    for (int64_t i = 0; i < g.Ho; ++i) {
+      const int64_t r0 = i * w.wh, r1 = std::min(r0 + w.wh, g.H);
+      const int64_t first = (p * g.H + r0) * g.W;
+      for (int64_t j = 0; j < g.Wo; ++j) {
+        best[j] = x[first + j * w.ww];
+        at[j] = first + j * w.ww;
+      }
+      int64_t j0 = 0;  // windows done by the 2x2 path
+      if (w.wh == 2 && w.ww == 2 && r1 - r0 == 2) {
+        j0 = g.W / 2;
+        argmax_2x2(x + first, g.W, j0, first, at);
+      }
+      for (int64_t rr = r0; rr < r1; ++rr) {
+        const int64_t off = (p * g.H + rr) * g.W;
+        for (int64_t j = j0; j < g.Wo; ++j) {
+          const int64_t c0 = j * w.ww, c1 = std::min(c0 + w.ww, g.W);
+          for (int64_t c = c0; c < c1; ++c) {
+            const T v = x[off + c];
+            const int64_t take = -int64_t(v > best[j]);  // all ones when v wins: a mask, not a branch
+            best[j] = std::max(best[j], v);
+            at[j] = (at[j] & ~take) | ((off + c) & take);
+          }
+        }
+      }
+      const int64_t o = (p * g.Ho + i) * g.Wo;
+      for (int64_t j = 0; j < g.Wo; ++j) f(o + j, at[j]);
+    }
+}
+
+enum class PoolKind { Max, Grad, Select };
+
+class PoolOp : public Op {
+ public:
+  PoolOp(PoolKind kind, Window w) : kind_(kind), w_(w) {}
+  std::string name() const override {
+    switch (kind_) {
+      case PoolKind::Max: return "pool_2d";
+      case PoolKind::Grad: return "max_pool_grad";
+      case PoolKind::Select: return "max_pool_select";
+    }
+    return "";
+  }
+  std::string params() const override {
+    return "ws=(" + std::to_string(w_.wh) + "," + std::to_string(w_.ww) +
+           "),ignore_border=" + (w_.ignore_border ? "1" : "0");
+  }
+
+  Type infer(const std::vector<Type>& in) const override {
+    const Type& x = in[0];
+    if (x.rank() < 2) throw ShapeError("needs at least 2 axes (..., H, W), got shape " + x.shape.str());
+    const Shape pooled = w_.pooled(x.shape);
+    if (kind_ == PoolKind::Max) return Type{x.dtype, pooled};
+    const Type& v = in[1];
+    if (!is_float(v.dtype) || v.dtype != x.dtype)
+      throw TypeError("x and the second input must share one float dtype, got " + x.str() + " and " + v.str());
+    // Grad: v is shaped like the pool, out like x. Select: v like x, out like the pool.
+    const Shape& want = kind_ == PoolKind::Grad ? pooled : x.shape;
+    check_second(x.shape, v.shape, want);
+    return Type{x.dtype, kind_ == PoolKind::Grad ? x.shape : pooled};
+  }
+  Shape out_shape(const Tensor* const* in, int) const override {
+    const Shape& x = in[0]->shape();
+    const Shape pooled = w_.pooled(x);
+    if (kind_ == PoolKind::Max) return pooled;
+    check_second(x, in[1]->shape(), kind_ == PoolKind::Grad ? pooled : x);
+    return kind_ == PoolKind::Grad ? x : pooled;
+  }
+
+  void perform(const Tensor* const* in, int, Tensor& out) const override {
+    const Tensor& x = *in[0];
+    if (kind_ == PoolKind::Max)  // any dtype
+      return dispatch(x.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        max_pool(x.data<T>(), x.shape(), w_, out.data<T>());
+      });
+    const RowWalk g(x.shape(), w_);
+    const bool tiled_2x2 = w_.wh == 2 && w_.ww == 2 && g.H % 2 == 0 && g.W % 2 == 0;
+    if (kind_ == PoolKind::Grad && !tiled_2x2) std::memset(out.raw(), 0, out.nbytes());
+    dispatch_float(x.dtype(), [&](auto tag) {  // infer() made both inputs float
+      using T = typename decltype(tag)::type;
+      const T* px = x.data<T>();
+      const T* v = in[1]->data<T>();
+      T* po = out.data<T>();
+      if (kind_ == PoolKind::Grad && tiled_2x2)
+        max_pool_grad_2x2_tiled(px, v, po, g.planes, g.H, g.W);
+      else if (kind_ == PoolKind::Grad)
+        for_each_window(px, x.shape(), w_, [&](int64_t o, int64_t a) { po[a] += v[o]; });
+      else
+        for_each_window(px, x.shape(), w_, [&](int64_t o, int64_t a) { po[o] = v[a]; });
+    });
+  }
+
+  // The argmax does not move under small changes of x, so x gets no gradient
+  // from grad and select; their second inputs get each other's op.
+  std::vector<Var> pullback(const std::vector<Var>& in, const Var&, const Var& g) const override {
+    const std::vector<int> ws{int(w_.wh), int(w_.ww)};
+    switch (kind_) {
+      case PoolKind::Max: return {max_pool_grad(in[0], g, ws, w_.ignore_border)};
+      case PoolKind::Grad: return {Var(), max_pool_select(in[0], g, ws, w_.ignore_border)};
+      case PoolKind::Select: return {Var(), max_pool_grad(in[0], g, ws, w_.ignore_border)};
+    }
+    return {};
+  }
+
+ private:
+  static void check_second(const Shape& x, const Shape& v, const Shape& want) {
+    bool ok = v.rank() == want.rank();
+    for (int d = 0; ok && d < v.rank(); ++d) ok = v[d] < 0 || want[d] < 0 || v[d] == want[d];
+    if (!ok)
+      throw ShapeError("the second input of shape " + v.str() + " does not fit x of shape " + x.str() +
+                       " (expected " + want.str() + ")");
+  }
+  PoolKind kind_;
+  Window w_;
+};
+
+Window make_window(const std::vector<int>& ws, bool ignore_border, const char* fn, Loc loc) {
+  if (ws.size() != 2 || ws[0] < 1 || ws[1] < 1) {
+    std::string got = "(";
+    for (size_t k = 0; k < ws.size(); ++k) got += (k ? "," : "") + std::to_string(ws[k]);
+    throw ValueError(std::string("nabla: ") + fn + ": ws must be two positive sizes, got " + got +
+                     ")\n  in the expression created at " + loc.str());
+  }
+  return Window{ws[0], ws[1], ignore_border};
+}
+
+Var apply_pool(PoolKind kind, const std::vector<Var>& ins, const std::vector<int>& ws, bool ib,
+               const char* fn, Loc loc) {
+  return apply(std::make_shared<PoolOp>(kind, make_window(ws, ib, fn, loc)), ins, loc);
+}
+
+}  // namespace
+
+Var pool_2d(const Var& x, const std::vector<int>& ws, bool ignore_border, Loc loc) {
+  return apply_pool(PoolKind::Max, {x}, ws, ignore_border, "pool_2d", loc);
+}
+
+Var max_pool_grad(const Var& x, const Var& gout, const std::vector<int>& ws, bool ignore_border, Loc loc) {
+  return apply_pool(PoolKind::Grad, {x, gout}, ws, ignore_border, "max_pool_grad", loc);
+}
+
+Var max_pool_select(const Var& x, const Var& h, const std::vector<int>& ws, bool ignore_border, Loc loc) {
+  return apply_pool(PoolKind::Select, {x, h}, ws, ignore_border, "max_pool_select", loc);
+}
+
+void register_pool_ops() {
+  register_op({"pool_2d", "pool", "max over non-overlapping (wh,ww) windows of the last two axes"});
+  register_op({"max_pool_grad", "pool", "the output gradient routed to each window's first maximum"});
+  register_op({"max_pool_select", "pool", "h read at each window's first maximum of x"});
+}
+
+}  // namespace nabla

@@ -1,0 +1,83 @@
+// Shared declarations of the pybind11 module nabla._nabla: numpy conversion,
+// the user's source location, and one bind_* function per area.
+#pragma once
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <mutex>
+#include <string>
+
+#include "core/core.hpp"
+#include "ops/ops.hpp"
+
+namespace py = pybind11;
+
+namespace nabla::python {
+
+// ---- numpy <-> Tensor (tensors.cpp) ---------------------------------------------
+// The nabla dtype of a numpy dtype; TypeError for dtypes nabla has no kernels for.
+DType dtype_from_numpy(const py::dtype& dt);
+py::dtype numpy_dtype(DType t);
+// "float32", np.float32, np.dtype(...) -> DType (Python's TypeError when unknown).
+DType dtype_from_object(py::handle obj);
+// A deep copy of any array-like whose dtype nabla supports.
+Tensor tensor_from_array(py::handle value);
+// A fresh numpy array holding a copy of t.
+py::array array_from_tensor(const Tensor& t);
+// A numpy array sharing t's buffer (kept alive by the array).
+py::array array_view_of(const Tensor& t);
+
+// How a value given for a typed slot is converted, Theano's rules: the same
+// dtype, or one that casts safely (int32 -> int64, float32 -> float64), or a
+// Python number of the right kind; anything lossy is a TypeError unless
+// `allow_downcast`. The shape must fit the slot's static type (ValueError).
+// `what` names the slot in messages ("argument 0 ('x')").
+struct Slot {
+  DType dtype;
+  const Shape* shape;  // static shape, -1 where unknown
+  const std::string& what;
+};
+// Writes value into `cache`, reusing its buffer when dtype and shape agree.
+void convert_into(Tensor& cache, py::handle value, const Slot& slot, bool allow_downcast);
+
+// ---- where the user is (location.cpp) -----------------------------------------
+// The innermost Python frame outside the nabla package, as a Loc (file names
+// are interned, so the pointer stays valid).
+Loc user_loc();
+// Records that location for every Var created while alive; `loc` is passed on
+// to the C++ functions too, whose own error messages name it.
+struct AtUser {
+  Loc loc;
+  ScopedLoc scope;
+  AtUser() : loc(user_loc()), scope(loc) {}
+};
+
+// ---- one thread at a time in the C++ runtime (function.cpp) ---------------------
+// Compiled functions run without the GIL and swap shared buffers; calls, compiles
+// and shared-value access from several Python threads take this lock in turn.
+// Waiting for it releases the GIL, so a thread holding it can always finish.
+class RunLock {
+ public:
+  RunLock();
+ private:
+  std::unique_lock<std::mutex> lock_;
+};
+
+// ---- the bind_* functions, one per source file ----------------------------------
+void bind_errors(py::module_& m);
+void bind_location(py::module_& m);
+void bind_tensors(py::module_& m);
+void bind_vars(py::module_& m);
+void bind_ops(py::module_& m);
+void bind_function(py::module_& m);
+void bind_printing(py::module_& m);
+void bind_random(py::module_& m);
+void bind_conv(py::module_& m);
+
+// ---- argument conversions shared by ops.cpp and random.cpp (ops.cpp) -------------
+// An int or an integer scalar Var as a Dim; a tuple/list of those as Dims.
+Dim to_dim(py::handle h);
+Dims to_dims(py::handle seq);
+
+}  // namespace nabla::python

@@ -1,0 +1,165 @@
+// Compiled functions for Python. A call converts its arguments into buffers
+// kept from the previous call, runs the C++ program without the GIL, and
+// copies the outputs into new numpy arrays (the program's own results are
+// views, valid only until its next call). This path is kept short: one
+// mini-batch step from Python should cost only a few microseconds over C++.
+#include <chrono>
+
+#include "bindings.hpp"
+
+namespace nabla::python {
+
+namespace {
+
+std::mutex& run_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+class PyFunction {
+ public:
+  PyFunction(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const Updates& updates,
+             const Givens& givens, Mode mode, bool single_output, bool allow_downcast)
+      : single_(single_output), allow_downcast_(allow_downcast) {
+    if (single_ && outputs.size() != 1) throw ValueError("nabla: a single-output function needs exactly one output");
+    {
+      RunLock lock;
+      fn_ = function(inputs, outputs, updates, givens, mode);
+    }
+    for (size_t k = 0; k < inputs.size(); ++k)
+      what_.push_back("function argument " + std::to_string(k) + " (" + inputs[k].label() + ")");
+    args_.resize(inputs.size());
+  }
+
+  py::object call(const py::args& args, const py::kwargs& kwargs) {
+    RunLock lock;
+    convert_args(args, kwargs);
+    const std::vector<Tensor>* out;
+    {
+      py::gil_scoped_release release;
+      out = &fn_(args_);
+    }
+    if (single_) return array_from_tensor((*out)[0]);
+    py::list results(out->size());
+    for (size_t k = 0; k < out->size(); ++k) results[k] = array_from_tensor((*out)[k]);
+    return std::move(results);
+  }
+
+  // Seconds for n calls made from C++ with the given arguments (converted once):
+  // the baseline for measuring the Python call overhead.
+  double cpp_seconds(int n, const py::args& args) {
+    RunLock lock;
+    convert_args(args, py::kwargs());
+    py::gil_scoped_release release;
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) fn_(args_);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+
+  // Seconds for one "epoch" from C++: calls with index 0, 1, ..., batches-1 for a
+  // function whose only input is an int64 scalar (a mini-batch index).
+  double cpp_epoch_seconds(int64_t batches) {
+    const std::vector<Var>& inputs = fn_.inputs();
+    if (inputs.size() != 1 || inputs[0].dtype() != DType::Int64 || inputs[0].rank() != 0)
+      throw TypeError("nabla: _cpp_epoch_seconds needs a function of one lscalar index");
+    RunLock lock;
+    py::gil_scoped_release release;
+    Tensor index(DType::Int64, Shape{});
+    std::vector<Tensor> args{index};
+    const auto start = std::chrono::steady_clock::now();
+    for (int64_t i = 0; i < batches; ++i) {
+      args[0].data<int64_t>()[0] = i;
+      fn_(args);
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+
+  const Function& fn() const { return fn_; }
+
+ private:
+  void convert_args(const py::args& args, const py::kwargs& kwargs) {
+    const std::vector<Var>& inputs = fn_.inputs();
+    const size_t n = args.size() + (kwargs ? kwargs.size() : 0);
+    if (n != inputs.size()) throw py::type_error(count_message(n));
+    for (size_t k = 0; k < args.size(); ++k)
+      convert_into(args_[k], args[k], Slot{inputs[k].dtype(), &inputs[k].shape(), what_[k]}, allow_downcast_);
+    if (!kwargs || kwargs.empty()) return;
+    std::vector<bool> given(inputs.size(), false);
+    for (size_t k = 0; k < args.size(); ++k) given[k] = true;
+    for (auto [key, value] : kwargs) {
+      const std::string name = py::str(key).cast<std::string>();
+      size_t k = 0;
+      while (k < inputs.size() && inputs[k].name() != name) ++k;
+      if (k == inputs.size()) throw py::type_error("nabla function: no input is named '" + name + "'");
+      if (given[k]) throw py::type_error("nabla function: input '" + name + "' is given twice");
+      given[k] = true;
+      convert_into(args_[k], value, Slot{inputs[k].dtype(), &inputs[k].shape(), what_[k]}, allow_downcast_);
+    }
+  }
+
+  std::string count_message(size_t got) const {
+    std::string names;
+    for (size_t k = 0; k < fn_.inputs().size(); ++k) names += (k ? ", " : "") + fn_.inputs()[k].label();
+    return "nabla function expects " + std::to_string(fn_.inputs().size()) + " argument(s) (" + names + "), got " +
+           std::to_string(got);
+  }
+
+  Function fn_;
+  std::vector<std::string> what_;  // how messages name each argument
+  std::vector<Tensor> args_;       // argument buffers, reused from call to call
+  bool single_;
+  bool allow_downcast_;
+};
+
+py::dict stats_dict(const PlanStats& s) {
+  py::dict d;
+  d["steps"] = s.steps;
+  d["slots"] = s.slots;
+  d["bytes"] = s.bytes;
+  d["calls"] = s.calls;
+  d["allocations"] = s.allocations;
+  d["last_call_allocations"] = s.last_call_allocations;
+  return d;
+}
+
+}  // namespace
+
+RunLock::RunLock() : lock_(run_mutex(), std::try_to_lock) {
+  if (!lock_.owns_lock()) {
+    py::gil_scoped_release release;
+    lock_.lock();
+  }
+}
+
+void bind_function(py::module_& m) {
+  py::enum_<Mode>(m, "Mode")
+      .value("FAST_RUN", Mode::FastRun)
+      .value("FAST_COMPILE", Mode::FastCompile)
+      .value("DEBUG", Mode::Debug)
+      .value("NAN_GUARD", Mode::NanGuard);
+
+  py::class_<PyFunction>(m, "Function", "A compiled nabla function; call it with numpy arrays or numbers.")
+      .def(py::init<const std::vector<Var>&, const std::vector<Var>&, const Updates&, const Givens&, Mode, bool, bool>(),
+           py::arg("inputs"), py::arg("outputs"), py::arg("updates"), py::arg("givens"), py::arg("mode"),
+           py::arg("single_output"), py::arg("allow_input_downcast"))
+      .def("__call__", &PyFunction::call)
+      .def_property_readonly("inputs", [](const PyFunction& f) { return f.fn().inputs(); })
+      .def_property_readonly("outputs", [](const PyFunction& f) { return f.fn().outputs(); },
+                             "The output Vars after rewrites.")
+      .def("stats", [](const PyFunction& f) { return stats_dict(f.fn().stats()); },
+           "Steps, buffers and allocations of the compiled program.")
+      .def("program_text", [](const PyFunction& f) { return f.fn().program_text(); },
+           "The compiled program, one line per step.")
+      .def("debugprint", [](const PyFunction& f) { return debugprint(f.fn()); },
+           "The optimized graph as an indented tree (nabla.printing.debugprint prints it).")
+      .def("to_dot", [](const PyFunction& f) { return to_dot(f.fn()); }, "The optimized graph in Graphviz dot.")
+      .def("rewrites_applied", [](const PyFunction& f) { return f.fn().rewrites_applied(); })
+      .def("_cpp_seconds", &PyFunction::cpp_seconds, "Seconds for n calls made from C++ (overhead baseline).")
+      .def("_cpp_epoch_seconds", &PyFunction::cpp_epoch_seconds,
+           "Seconds for calls with index 0..batches-1 made from C++ (epoch baseline).");
+
+  m.def("set_num_threads", &set_num_threads, "Threads used by nabla's kernels.");
+  m.def("num_threads", &num_threads);
+}
+
+}  // namespace nabla::python

@@ -1,0 +1,101 @@
+"""function and shared: compiling graphs and holding state (Theano's theano.function
+and theano.shared)."""
+
+import numpy as np
+
+from . import _nabla
+from ._config import config
+from ._convert import Shape, as_var
+from ._nabla import Var
+
+__all__ = ["function", "shared", "Mode"]
+
+Mode = _nabla.Mode
+
+_MODES = {
+    None: None,
+    "FAST_RUN": Mode.FAST_RUN,
+    "FAST_COMPILE": Mode.FAST_COMPILE,
+    "DebugMode": Mode.DEBUG,
+    "DEBUG_MODE": Mode.DEBUG,
+    "NanGuardMode": Mode.NAN_GUARD,
+}
+
+
+def _mode(mode):
+    if isinstance(mode, Mode):
+        return mode
+    if mode not in _MODES:
+        raise ValueError(f"nabla.function: unknown mode {mode!r}; use one of {[m for m in _MODES if m]}")
+    return _MODES[mode] or _MODES[config.mode]
+
+
+def _pairs(pairs, what):
+    """(Var, value) pairs from a dict, an OrderedDict or a list of pairs."""
+    if pairs is None:
+        return []
+    items = pairs.items() if hasattr(pairs, "items") else pairs
+    out = []
+    for item in items:
+        try:
+            target, value = item
+        except (TypeError, ValueError):
+            raise TypeError(f"nabla.function: {what} must be (variable, value) pairs, got {item!r}") from None
+        if not isinstance(target, Var):
+            raise TypeError(f"nabla.function: {what}: {target!r} is not a nabla variable")
+        out.append((target, as_var(value, like=target)))
+    return out
+
+
+def function(inputs, outputs=None, updates=None, givens=None, allow_input_downcast=None, mode=None,
+             name=None, on_unused_input=None):
+    """Compiles a graph into a callable, as theano.function.
+
+    inputs: input Vars (T.matrix(), T.lscalar(), ...), given positionally (or
+        by name as keywords) when calling.
+    outputs: one Var (the call returns one numpy array) or a list of Vars
+        (the call returns a list); None for no outputs.
+    updates: (shared variable, new value) pairs, a list or a dict; applied after
+        all outputs were computed, so every update sees the old values.
+    givens: (Var, replacement) pairs, a list or a dict, substituted before
+        compiling: {x: data[i*m:(i+1)*m]} slices shared data by an index input.
+    allow_input_downcast: accept arguments whose dtype does not cast safely
+        (a float64 array for a float32 input); otherwise that is a TypeError.
+    mode: "FAST_RUN" (default: config.mode), "FAST_COMPILE", "DebugMode" or
+        "NanGuardMode" (stops at the first NaN/Inf and names the step).
+
+    Calls release the GIL while the compiled program runs and return new numpy
+    arrays (copies): they stay valid after later calls.
+    """
+    if isinstance(inputs, Var) or not hasattr(inputs, "__iter__"):
+        raise TypeError("nabla.function: inputs must be a list of input variables")
+    inputs = list(inputs)
+    for k, v in enumerate(inputs):
+        if not isinstance(v, Var):
+            raise TypeError(f"nabla.function: input {k} is a {type(v).__name__}, not a nabla variable")
+    single = outputs is not None and not isinstance(outputs, (list, tuple)) or isinstance(outputs, Shape)
+    if outputs is None:
+        outs = []
+    elif single:
+        outs = [as_var(outputs)]
+    else:
+        outs = [as_var(o) for o in outputs]
+    return _nabla.Function(inputs, outs, _pairs(updates, "updates"), _pairs(givens, "givens"), _mode(mode),
+                           single, bool(allow_input_downcast))
+
+
+def shared(value, name=None, strict=False, allow_downcast=None, borrow=False):
+    """A shared variable: state that compiled functions read and update
+    (parameters, data sets). It holds a copy of value (borrow is accepted for
+    Theano's sake; nabla keeps its own aligned buffers). A Python float
+    becomes a config.floatX scalar, a Python int an int64 scalar.
+
+    get_value(borrow=False) returns a copy (borrow=True: a view that later
+    calls may overwrite); set_value(v) replaces the value (same dtype rules
+    as function arguments; the shape must stay the same).
+    """
+    if type(value) is float:
+        value = np.asarray(value, dtype=config.floatX)
+    elif type(value) is int:
+        value = np.asarray(value, dtype="int64")
+    return _nabla.shared(value, name or "")
