@@ -1,3 +1,4 @@
+#include <xmmintrin.h>
 #include "core/runtime.hpp"
 
 #include <cstdlib>
@@ -38,6 +39,11 @@ void ensure_runtime_initialized() {
     // One level of parallelism: OpenBLAS's own threads fight OpenMP's on 2 cores
     // and do not help the small GEMMs of mini-batch training (TOOLCHAIN.md §7).
     openblas_set_num_threads(1);
+    // Flush denormals to zero (FTZ) and treat denormal inputs as zero (DAZ): saturated
+    // sigmoids and decayed weights produce denormal floats, which x86 handles ~100x
+    // slower; they carry no useful signal for training. NABLA_DENORMALS=1 keeps them.
+    const char* keep = std::getenv("NABLA_DENORMALS");
+    if (!(keep && std::string(keep) == "1")) _mm_setcsr(_mm_getcsr() | 0x8040);
     int n = 1;
     if (const char* env = std::getenv("NABLA_NUM_THREADS")) n = std::max(1, std::atoi(env));
     g_threads = n;
