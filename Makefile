@@ -1,13 +1,14 @@
 # Thin wrapper over scripts/ and CMake. `make` alone lists the targets.
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test bench clean
+.PHONY: help setup demo test bench plots clean
 
 help:
 	@echo "nabla make targets:"
 	@echo "  make setup   install missing Debian packages (root), fetch MNIST, configure and build build/"
 	@echo "  make demo    setup, then train the book's chapter-1 network (nabla-book run 1.1, 30 epochs)"
 	@echo "  make test    setup, build, run the whole suite with ctest (the one test command)"
-	@echo "  make bench   build and run the benchmarks (the 'bench' CMake target), if there is one yet"
+	@echo "  make bench   time nabla against the numpy and PyTorch reference programs"
+	@echo "  make plots   draw the book's figures from results/*.json into results/figures/"
 	@echo "  make clean   delete build/ (data/mnist/ is kept)"
 
 setup:
@@ -20,11 +21,10 @@ test:
 	bash scripts/test.sh
 
 bench: setup
-	@if cmake --build build --target help 2>/dev/null | grep -Eq '^(\.\.\. )?bench(:| |$$)'; then \
-	  cmake --build build --target bench; \
-	else \
-	  echo "make bench: there is no 'bench' target yet (benchmarks/ has no CMake target); nothing to run."; \
-	fi
+	cmake --build build --target bench
+
+plots:
+	/usr/bin/python3 scripts/plot_book.py results
 
 clean:
 	rm -rf build
