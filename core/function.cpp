@@ -197,25 +197,47 @@ void Program::plan_slots(size_t n_outputs) {
   for (auto& u : updates_)
     if (computed.count(u.value) && !outputs_set.count(u.value) && value_users[u.value] == 1)
       swapped.insert(u.value);
+  // In place: a step whose op may overwrite an input (gemm_acc's c) writes
+  // straight into a shared variable when that is the variable this value updates
+  // and this step is the last reader of its old value.
+  // (Not under NanGuard: a step failing after an in-place write would leave the
+  // variable half-updated.)
+  for (size_t p = 0; p < steps.size() && mode != Mode::NanGuard; ++p) {
+    Step& s = steps[p];
+    const int i = s.op->inplace_input();
+    if (i < 0 || !swapped.count(s.out)) continue;
+    const int k = s.ins[size_t(i)];
+    if (last_use[size_t(k)] != int(p) || vars[size_t(k)].role() != Role::Shared) continue;
+    if (std::count(s.ins.begin(), s.ins.end(), k) != 1) continue;
+    for (auto& u : updates_)
+      if (u.value == s.out && u.target == vars[size_t(k)].impl() && vars[size_t(k)].shape() == s.var.shape() &&
+          vars[size_t(k)].dtype() == s.var.dtype()) {
+        s.inplace = i;
+        u.in_place = true;
+        swapped.erase(s.out);
+      }
+  }
   std::vector<int> slot_of(vars.size(), -1);
   std::vector<int> free_slots;
   int n_slots = 0;
   for (size_t p = 0; p < steps.size(); ++p) {
     Step& s = steps[p];
-    // Reuse the most recently freed slot (its memory is likely still in cache).
-    if (!free_slots.empty() && !swapped.count(s.out)) {
+    if (s.inplace >= 0) {
+      s.slot = -1;
+    } else if (!free_slots.empty() && !swapped.count(s.out)) {
+      // Reuse the most recently freed slot (its memory is likely still in cache).
       s.slot = free_slots.back();
       free_slots.pop_back();
     } else {
       s.slot = n_slots++;
     }
-    slot_of[size_t(s.out)] = s.slot;
+    if (s.slot >= 0) slot_of[size_t(s.out)] = s.slot;
     for (int k : s.ins)
       if (last_use[size_t(k)] == int(p) && slot_of[size_t(k)] >= 0) {
         free_slots.push_back(slot_of[size_t(k)]);
         slot_of[size_t(k)] = -1;  // an input listed twice (mul(x, x)) is freed once
       }
-    if (last_use[size_t(s.out)] < 0) free_slots.push_back(s.slot);  // unused value
+    if (last_use[size_t(s.out)] < 0 && s.slot >= 0) free_slots.push_back(s.slot);  // unused value
   }
   slots_.assign(size_t(n_slots), nullptr);
   stats.slots = size_t(n_slots);
@@ -244,15 +266,19 @@ void Program::run_step(Step& s) {
     }
     s.memo_valid = true;
   }
-  const size_t bytes = size_t(std::max<int64_t>(s.memo_out.numel(), 0)) * dtype_size(s.var.dtype());
-  auto& buf = slots_[size_t(s.slot)];
-  if (!buf || buf->bytes() < bytes) {
-    buf = std::make_shared<Buffer>(bytes);
-    ++allocs_this_call_;
-    stats.bytes += bytes;
-  }
   Tensor& out = values_[size_t(s.out)];
-  out.bind(buf, s.var.dtype(), s.memo_out);
+  if (s.inplace >= 0) {
+    out = *s.in_ptrs[size_t(s.inplace)];  // the shared variable's own buffer
+  } else {
+    const size_t bytes = size_t(std::max<int64_t>(s.memo_out.numel(), 0)) * dtype_size(s.var.dtype());
+    auto& buf = slots_[size_t(s.slot)];
+    if (!buf || buf->bytes() < bytes) {
+      buf = std::make_shared<Buffer>(bytes);
+      ++allocs_this_call_;
+      stats.bytes += bytes;
+    }
+    out.bind(buf, s.var.dtype(), s.memo_out);
+  }
   try {
     s.op->perform(s.in_ptrs.data(), n, out);
   } catch (const std::exception& e) {
@@ -280,7 +306,7 @@ void Program::apply_updates() {
   // Every new value was computed from the old ones; now install them. Values that
   // cannot simply be swapped in are first copied aside, so no update sees another's result.
   for (auto& u : updates_) {
-    if (u.slot >= 0) continue;
+    if (u.slot >= 0 || u.in_place) continue;
     const Tensor& v = values_[size_t(u.value)];
     if (!u.staging || u.staging->bytes() < v.nbytes()) {
       u.staging = std::make_shared<Buffer>(v.nbytes());
@@ -291,6 +317,7 @@ void Program::apply_updates() {
     staged.copy_from(v);
   }
   for (auto& u : updates_) {
+    if (u.in_place) continue;  // already written into the target's buffer
     const Tensor& v = values_[size_t(u.value)];
     Tensor& target = *u.target->value;
     if (v.shape() != target.shape())

@@ -38,6 +38,10 @@ class Op {
                                     const Var& gout) const = 0;
 
   // Random ops are never constant-folded or merged.
+  // The input whose buffer perform() may overwrite with the output (same dtype
+  // and shape), or -1. The planner uses it only when that input is a shared
+  // variable this very output updates and nothing later reads its old value.
+  virtual int inplace_input() const { return -1; }
   virtual bool is_random() const { return false; }
 
   std::string signature() const {

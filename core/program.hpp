@@ -18,6 +18,7 @@ struct Step {
   std::vector<int> ins;                 // value indices
   std::vector<const Tensor*> in_ptrs;   // &values[ins[k]], stable after compile
   int slot = -1;                        // buffer slot for the output
+  int inplace = -1;                     // >= 0: writes into this input's buffer (no slot)
   // Shape memo: out_shape() runs only when an input shape or an integer scalar
   // input (a symbolic bound or dim) changed since the last call.
   std::vector<Shape> memo_shapes;
@@ -31,6 +32,7 @@ struct UpdatePlan {
   int value = -1;          // value index of the new value
   int slot = -1;           // >= 0: swap this slot's buffer with the target's
   std::shared_ptr<Buffer> staging;  // otherwise: copy here first, then swap
+  bool in_place = false;   // the step computing it wrote straight into the target
 };
 
 class Program {

@@ -21,6 +21,7 @@ class GemmAccOp : public Op {
  public:
   GemmAccOp(bool ta, bool tb) : ta_(ta), tb_(tb) {}
   std::string name() const override { return "gemm_acc"; }
+  int inplace_input() const override { return 0; }  // c: the update of a weight matrix
   std::string params() const override {
     return std::string("trans_a=") + (ta_ ? "1" : "0") + ",trans_b=" + (tb_ ? "1" : "0");
   }

@@ -66,6 +66,8 @@ TEST_CASE("gemm_acc: an SGD update of a weight matrix compiles to one gemm_acc a
   CHECK(rewrite_count(f, "gemm_update") == 1);
   CHECK(f.program_text().find("gemm_acc") != std::string::npos);
   CHECK(f.program_text().find("matmul") == std::string::npos);
+  // W's new value is written straight into W's buffer: the step owns no slot.
+  CHECK(f.program_text().find("[slot -1]") != std::string::npos);
 
   Tensor xs = sample({5, 4}, -1, 1, 8).astype(DType::Float32);
   Tensor ds = sample({5, 3}, -1, 1, 9).astype(DType::Float32);
@@ -91,4 +93,23 @@ TEST_CASE("gemm_acc: a product that does not fit c is a shape error naming both 
   }
   CHECK(msg.find("(2,2)") != std::string::npos);
   CHECK(msg.find("(3,2)") != std::string::npos);
+}
+
+TEST_CASE("gemm_acc: not in place when a later step still reads the old weights") {
+  Var x = matrix("x");
+  Var delta = matrix("delta");
+  Tensor w0 = sample({4, 3}, -1, 1, 7).astype(DType::Float32);
+  Var W = shared(w0, "W");
+  Var update = W - 0.5 * dot(transpose(x), delta);
+  Var uses_old = sum(W * 2.0);  // an output computed from the old W
+  Function f = function({x, delta}, {uses_old}, {{W, update}});
+  Tensor xs = sample({5, 4}, -1, 1, 8).astype(DType::Float32);
+  Tensor ds = sample({5, 3}, -1, 1, 9).astype(DType::Float32);
+  Tensor want_w = eval(update, {{x, xs}, {delta, ds}});
+  double want_sum = 0;
+  for (int64_t i = 0; i < w0.size(); ++i) want_sum += 2.0 * w0.at(i);
+  double got_sum = f({xs, ds})[0].item();
+  CHECK(got_sum == doctest::Approx(want_sum).epsilon(1e-5));
+  Tensor got = W.get_value();
+  for (int64_t i = 0; i < got.size(); ++i) CHECK(got.at(i) == doctest::Approx(want_w.at(i)).epsilon(1e-5));
 }
