@@ -258,3 +258,14 @@ TEST_CASE("function: a value read twice by one step is freed once (no two tempor
     CHECK(r[0].at(1) == doctest::Approx(9.75));
   }
 }
+
+TEST_CASE("function: a slice of a cast is computed as a cast of the slice") {
+  Var labels = shared(Tensor::from<float>({0, 1, 2, 3, 4, 5, 6, 7}, {8}), "labels");
+  Var i = lscalar("i");
+  Var batch = slice(cast(labels, DType::Int32), i * 2, (i + 1) * 2);
+  Function f = function({i}, {batch});
+  CHECK(rewrite_count(f, "slice_before_cast") == 1);
+  auto out = f({Tensor::scalar<int64_t>(2)});
+  CHECK(out[0].dtype() == DType::Int32);
+  CHECK(out[0].to_vector() == std::vector<double>{4, 5});
+}
