@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""Draws the book's chapter-3 figures (BOOK.md section 3) from the result files
-that `nabla-book run ID --json RESULTS_DIR/ID.json` writes.
+"""Draws the book's figures of chapters 3-5 (BOOK.md section 3) from the result
+files that `nabla-book run ID --json RESULTS_DIR/ID.json` writes.
 
     plot_book.py RESULTS_DIR [--out DIR]
 
 Each figure needs one result file (RESULTS_DIR/<id>.json); figures whose file
-is missing are skipped with a message. Epoch ranges follow the run: the book's
+is missing are skipped with a message. Training figures read the per-epoch
+lists of the file's runs; the constructions of chapters 4 and 5 read the
+experiment's "extra" data. Epoch ranges follow the run: the book's
 "epochs 200-399" of a 400-epoch run is the last half of however many epochs
 the run had (e.g. after --epochs 40).
 """
@@ -202,6 +204,141 @@ def fig_3_25_multiple_eta(result, out_dir):
                              as_percent=False)
 
 
+# ---- chapter 3's toy neuron, chapters 4 and 5 (data in the runs and in "extra") -----------
+
+
+def extra(result):
+    return result.get("extra") or {}
+
+
+def fig_toy_neuron(result, out_dir, name):
+    """Cost and output of the one-neuron example against the epoch, one line per run (F3.1-F3.4)."""
+    outputs = extra(result).get("output") or {}
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    for run in result["runs"]:
+        label = run.get("label")
+        panel(axes[0], all_epochs(series(run, "training_cost")), "Cost", "Cost", label=label)
+        panel(axes[1], all_epochs(list(outputs.get(label) or [])), "Output (target 0)", "Output", label=label)
+    axes[0].legend(fontsize=8)
+    headline(fig, result)
+    return save(fig, out_dir, name)
+
+
+def fig_3_1_toy_neuron(result, out_dir):
+    return fig_toy_neuron(result, out_dir, "3.1_toy_neuron_quadratic.png")
+
+
+def fig_3_2_toy_neuron_saturated(result, out_dir):
+    return fig_toy_neuron(result, out_dir, "3.2_toy_neuron_quadratic_saturated.png")
+
+
+def fig_3_3_toy_neuron_cross_entropy(result, out_dir):
+    return fig_toy_neuron(result, out_dir, "3.3_toy_neuron_cross_entropy.png")
+
+
+def curves_plot(ax, curves, names, title, ylabel="", xlim=None):
+    """Named curves of a construction against x (F4.x)."""
+    for name in names:
+        if name in curves:
+            ax.plot(curves["x"], curves[name], label=name)
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("x")
+    ax.set_ylabel(ylabel)
+    if xlim:  # zoom in: the y range of what is visible
+        ax.set_xlim(*xlim)
+        visible = [y for name in names if name in curves
+                   for x, y in zip(curves["x"], curves[name]) if xlim[0] <= x <= xlim[1]]
+        if visible:
+            pad = 0.05 * (max(visible) - min(visible) or 1.0)
+            ax.set_ylim(min(visible) - pad, max(visible) + pad)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+
+
+def fig_4_1_steps(result, out_dir):
+    """sigma(w x + b) with b = -w s for growing w: a step at s."""
+    curves = extra(result)["curves"]
+    fig, ax = plt.subplots(figsize=(7, 5))
+    curves_plot(ax, curves, [k for k in curves if k != "x"], "Output of one neuron", "sigma(wx + b)")
+    headline(fig, result)
+    return save(fig, out_dir, "4.1_step_neuron.png")
+
+
+def fig_4_4_goal(result, out_dir):
+    """The goal function against the bump networks and the trained network."""
+    data = extra(result)
+    curves = data["curves"]
+    rows = {row["N"]: row["mean_deviation"] for row in data.get("bumps") or []}
+    names = ["f"] + [k for k in curves if k.startswith("output") or k.startswith("trained")]
+    fig, ax = plt.subplots(figsize=(8, 5))
+    deviations = ", ".join(f"N={n}: {d:.3f}" for n, d in sorted(rows.items()))
+    curves_plot(ax, curves, names, f"Average deviation {deviations}", "f(x)")
+    headline(fig, result)
+    return save(fig, out_dir, "4.4_goal_function.png")
+
+
+def fig_4_7_tower(result, out_dir):
+    """The thresholded two-input tower (h = 10) as an image of [0,1]^2."""
+    tower = extra(result)["tower_h10"]
+    n = tower["n"]
+    z = [tower["z"][row * n:(row + 1) * n] for row in range(n)]
+    fig, ax = plt.subplots(figsize=(6, 5))
+    image = ax.imshow(z, origin="lower", extent=(0, 1, 0, 1), vmin=0, vmax=1, cmap="viridis")
+    fig.colorbar(image, ax=ax, label="output")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    headline(fig, result)
+    return save(fig, out_dir, "4.7_tower.png")
+
+
+def fig_4_12_windows(result, out_dir):
+    """sigma^-1 o f against one and against two shifted approximations: all of [0,1], then one window."""
+    curves = extra(result)["curves"]
+    names = ["logit f", "M=1", "M=2"]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    curves_plot(axes[0], curves, names, "Weighted output of the hidden layer", "sigma^-1 f(x)")
+    curves_plot(axes[1], curves, names, "Around the step point x = 0.3", "sigma^-1 f(x)", xlim=(0.29, 0.31))
+    headline(fig, result)
+    return save(fig, out_dir, "4.12_windows_of_failure.png")
+
+
+def fig_5_5_bars(result, out_dir):
+    """|dC/db| of the first six neurons of each hidden layer at initialization (F5.1)."""
+    top6 = extra(result)["top6"]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    width = 0.8 / len(top6)
+    for layer, values in enumerate(top6):
+        xs = [j + layer * width for j in range(len(values))]
+        ax.bar(xs, [abs(v) for v in values], width, label=f"hidden layer {layer + 1}")
+    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(top6[0]))])
+    ax.set_xticklabels([str(j + 1) for j in range(len(top6[0]))])
+    ax.set_xlabel("Neuron")
+    ax.set_ylabel("|dC/db|")
+    ax.legend()
+    headline(fig, result)
+    return save(fig, out_dir, "5.5_initial_gradient.png")
+
+
+def speed_of_learning(result, out_dir, layers):
+    """||delta^l|| of each hidden layer against the epoch, log scale (F5.2-F5.4)."""
+    norms = extra(result)["norms"][str(layers)]
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for layer, values in enumerate(norms):
+        ax.plot(range(len(values)), values, label=f"Hidden layer {layer + 1}")
+    ax.set_yscale("log")
+    ax.set_xlabel("Epoch")
+    ax.set_ylabel("Speed of learning ||delta^l||")
+    ax.set_title(f"Speed of learning: {layers} hidden layers", fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    headline(fig, result)
+    return save(fig, out_dir, f"5.7_speed_of_learning_{layers}_layers.png")
+
+
+def fig_5_7_speed_of_learning(result, out_dir):
+    return [speed_of_learning(result, out_dir, k) for k in (2, 3, 4)]
+
+
 FIGURES = [
     ("3.6", fig_3_6_overfitting),
     ("3.7", fig_3_7_overfitting_full),
@@ -211,11 +348,20 @@ FIGURES = [
     ("3.18", fig_3_18_weight_initialization_30),
     ("3.19", fig_3_19_weight_initialization_100),
     ("3.25", fig_3_25_multiple_eta),
+    ("3.1", fig_3_1_toy_neuron),
+    ("3.2", fig_3_2_toy_neuron_saturated),
+    ("3.3", fig_3_3_toy_neuron_cross_entropy),
+    ("4.1", fig_4_1_steps),
+    ("4.4", fig_4_4_goal),
+    ("4.7", fig_4_7_tower),
+    ("4.12", fig_4_12_windows),
+    ("5.5", fig_5_5_bars),
+    ("5.7", fig_5_7_speed_of_learning),
 ]
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Plot the book's chapter-3 figures from nabla-book results.")
+    parser = argparse.ArgumentParser(description="Plot the book's figures (chapters 3-5) from nabla-book results.")
     parser.add_argument("results_dir", help="directory holding <id>.json files written by nabla-book")
     parser.add_argument("--out", help="where the PNGs go (default: RESULTS_DIR/figures)")
     args = parser.parse_args(argv)
@@ -226,12 +372,13 @@ def main(argv=None):
         result = load_result(args.results_dir, experiment_id)
         if result is None:
             continue
-        if not result.get("runs"):
-            print(f"skip {experiment_id}: the result file has no runs")
+        if not result.get("runs") and not result.get("extra"):
+            print(f"skip {experiment_id}: the result file has no runs and no extra data")
             continue
         # One malformed file should not cost the other figures.
         try:
-            written.append(draw(result, out_dir))
+            paths = draw(result, out_dir)  # one path, or a list for a figure series (5.7)
+            written.extend(paths if isinstance(paths, list) else [paths])
         except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError) as e:
             print(f"failed {experiment_id}: malformed result file ({type(e).__name__}: {e})")
             failed.append(experiment_id)

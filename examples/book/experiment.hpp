@@ -41,6 +41,7 @@ struct Report {
   double best_accuracy = -1;  // best epoch's accuracy
   int best_epoch = -1;
   std::string summary;        // one line printed at the end, e.g. "test accuracy 95.1% (book 95.42%)"
+  json extra;                 // optional experiment-specific data (curves, norms), written as "extra"
 };
 
 struct Experiment {

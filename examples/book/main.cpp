@@ -55,16 +55,18 @@ json report_to_json(const book::Experiment& e, const book::Report& rep, const bo
   json settings = rep.settings;
   settings["seed"] = ctx.seed;
   settings["threads"] = ctx.threads;
-  return json{{"experiment", e.id},
-              {"title", e.title},
-              {"book", e.book},
-              {"settings", settings},
-              {"runs", runs},
-              {"result", {{"accuracy", rep.accuracy}, {"best_accuracy", rep.best_accuracy}, {"best_epoch", rep.best_epoch}}},
-              {"summary", rep.summary},
-              {"seconds_per_epoch", median(seconds)},
-              {"wall_seconds", wall},
-              {"peak_rss_mb", peak_rss_mb()}};
+  json out{{"experiment", e.id},
+           {"title", e.title},
+           {"book", e.book},
+           {"settings", settings},
+           {"runs", runs},
+           {"result", {{"accuracy", rep.accuracy}, {"best_accuracy", rep.best_accuracy}, {"best_epoch", rep.best_epoch}}},
+           {"summary", rep.summary},
+           {"seconds_per_epoch", median(seconds)},
+           {"wall_seconds", wall},
+           {"peak_rss_mb", peak_rss_mb()}};
+  if (!rep.extra.is_null()) out["extra"] = rep.extra;
+  return out;
 }
 
 void list_experiments() {
