@@ -449,7 +449,10 @@ Var inc_take2d(const Var& x, const Var& rows, const Var& cols, const Var& y, Loc
   return apply(std::make_shared<IncTake2dOp>(), {x, rows, cols, yy}, loc);
 }
 
+void register_take_rows_ops();  // ops/take_rows.cpp
+
 void register_indexing_ops() {
+  register_take_rows_ops();
   register_op({"subtensor", "indexing", "x[start:stop:step, i, ...]: basic numpy indexing, symbolic bounds"});
   register_op({"inc_subtensor", "indexing", "a copy of x with x[idx] += y"});
   register_op({"take2d", "indexing", "x[rows, cols] for integer vectors (x[arange(n), y])"});
