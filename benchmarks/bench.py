@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Times nabla-book against the reference programs on the book's workloads, in one invocation.
 
-For each workload it runs `nabla-book run ID`, numpy_matrix.py and torch_eager.py as child
-processes (one thread each), measures each child's peak memory itself (wait4), and prints
+For each workload it runs `nabla-book run ID` and the reference programs as child processes (one
+thread each): numpy_matrix.py and torch_eager.py for the network2 workloads (1.1, 3.10),
+torch_conv.py for the conv net (6.2). It measures each child's peak memory itself (wait4), and prints
 seconds per training epoch (median over the epochs), peak RSS, accuracy, the ratios against
 nabla and the goals. Exits non-zero when a program is missing or fails (torch absent is a skip).
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from measured_run import run_measured
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TORCH_MISSING = 3  # torch_eager.py's exit status when torch cannot be imported
+TORCH_MISSING = 3  # torch_eager.py's and torch_conv.py's exit status when torch cannot be imported
 
 
 @dataclass
@@ -55,14 +56,19 @@ class Workload:
     lmbda: float
     evaluated_on: str  # the set nabla-book reports for this experiment: "test" or "validation"
     goals: list = field(default_factory=list)
+    programs: tuple = ("nabla", "numpy", "torch")  # what runs it; "torch" is torch_eager.py ...
+    torch_script: str = "torch_eager.py"  # ... or, for the conv net, torch_conv.py
 
 
 WORKLOADS = {
     "1.1": Workload("1.1", "784,30,10", "quadratic", 3.0, 0.0, "test",
                     [speedup_goal("numpy", 2.5), speedup_goal("torch", 5.0), memory_goal("numpy")]),
     "3.10": Workload("3.10", "784,100,10", "cross-entropy", 0.5, 5.0, "validation"),
+    # network3's conv net: conv 20x5x5 + 2x2 max-pool + FC 100 (sigmoid) + softmax, mini-batch 10,
+    # no shuffling. nabla-book reports the test accuracy at the best validation epoch.
+    "6.2": Workload("6.2", "conv20x5x5-pool2-100-10", "log-likelihood", 0.1, 0.0, "test",
+                    [speedup_goal("torch", 1.5)], programs=("nabla", "torch"), torch_script="torch_conv.py"),
 }
-PROGRAMS = ("nabla", "numpy", "torch")
 
 
 def child_env():
@@ -76,7 +82,10 @@ def command(program, w, args, json_path):
     if program == "nabla":
         return [args.nabla, "run", w.id, "--epochs", str(args.epochs), "--threads", "1", "--seed", str(args.seed),
                 "--data", args.data, "--json", json_path]
-    script = {"numpy": "numpy_matrix.py", "torch": "torch_eager.py"}[program]
+    if program == "torch" and w.torch_script == "torch_conv.py":
+        return [sys.executable, os.path.join(HERE, w.torch_script), "--eta", str(w.eta), "--epochs", str(args.epochs),
+                "--seed", str(args.seed), "--data", args.data, "--json", json_path]
+    script = {"numpy": "numpy_matrix.py", "torch": w.torch_script}[program]
     return [sys.executable, os.path.join(HERE, script), "--sizes", w.sizes, "--cost", w.cost, "--eta", str(w.eta),
             "--lmbda", str(w.lmbda), "--epochs", str(args.epochs), "--seed", str(args.seed),
             "--data", args.data, "--json", json_path]
@@ -136,11 +145,11 @@ def run_program(program, w, args, workdir):
 
 
 def run_workload(w, args, workdir):
-    programs = {p: run_program(p, w, args, workdir) for p in PROGRAMS}
+    programs = {p: run_program(p, w, args, workdir) for p in w.programs}
     figures = {"workload": w.id, "sizes": w.sizes, "cost": w.cost, "eta": w.eta, "lmbda": w.lmbda,
                "accuracy_on": w.evaluated_on, "programs": programs, "ratios": {}}
     nabla = programs["nabla"]
-    for p in PROGRAMS[1:]:  # how many times faster nabla is than p
+    for p in w.programs[1:]:  # how many times faster nabla is than p
         if nabla["status"] == "ok" and programs[p]["status"] == "ok" and nabla["s_per_epoch"] > 0:
             figures["ratios"][p] = programs[p]["s_per_epoch"] / nabla["s_per_epoch"]
     figures["goals"] = []
@@ -184,7 +193,7 @@ def parse_args():
     p.add_argument("--data", default=os.path.normpath(os.path.join(HERE, "..", "data", "mnist")),
                    help="directory of the MNIST IDX files")
     p.add_argument("--epochs", type=int, default=2, help="epochs per program (the median is reported)")
-    p.add_argument("--workloads", default="1.1,3.10", help=f"comma-separated, from {','.join(WORKLOADS)}")
+    p.add_argument("--workloads", default="1.1,3.10,6.2", help=f"comma-separated, from {','.join(WORKLOADS)}")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--timeout", type=float, default=1800, help="seconds before a program is killed")
     p.add_argument("--skip-torch", action="store_true", help="do not run the PyTorch program")

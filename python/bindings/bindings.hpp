@@ -57,12 +57,23 @@ struct AtUser {
 // Compiled functions run without the GIL and swap shared buffers; calls, compiles
 // and shared-value access from several Python threads take this lock in turn.
 // Waiting for it releases the GIL, so a thread holding it can always finish.
+// It is recursive: Python code called back from inside a training loop (which
+// holds it) may run compiled functions itself. While held, denormals flush to
+// zero as the C++ runtime wants (unless NABLA_DENORMALS=1); the caller's float
+// mode comes back afterwards, so numpy in the same process keeps IEEE subnormals.
 class RunLock {
  public:
   RunLock();
+  ~RunLock();
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
  private:
-  std::unique_lock<std::mutex> lock_;
+  std::unique_lock<std::recursive_mutex> lock_;
+  unsigned saved_float_mode_;
 };
+// Runs the C++ runtime's one-time set-up (threads, float mode) at import and
+// gives the importing thread its float mode back.
+void init_runtime_keeping_float_mode();
 
 // ---- the bind_* functions, one per source file ----------------------------------
 void bind_errors(py::module_& m);
@@ -74,6 +85,13 @@ void bind_function(py::module_& m);
 void bind_printing(py::module_& m);
 void bind_random(py::module_& m);
 void bind_conv(py::module_& m);
+// nabla._nabla.nn: layers, costs, networks, data sets; nabla._nabla.optim: optimizers.
+void bind_data(py::module_& nn);
+void bind_nn_layers(py::module_& nn);
+void bind_nn_costs(py::module_& nn);
+void bind_nn_network(py::module_& nn);
+void bind_nn_network3(py::module_& nn);
+void bind_optim(py::module_& optim);
 
 // ---- argument conversions shared by ops.cpp and random.cpp (ops.cpp) -------------
 // An int or an integer scalar Var as a Dim; a tuple/list of those as Dims.

@@ -3,7 +3,10 @@
 // copies the outputs into new numpy arrays (the program's own results are
 // views, valid only until its next call). This path is kept short: one
 // mini-batch step from Python should cost only a few microseconds over C++.
+#include <xmmintrin.h>
+
 #include <chrono>
+#include <cstdlib>
 
 #include "bindings.hpp"
 
@@ -11,8 +14,19 @@ namespace nabla::python {
 
 namespace {
 
-std::mutex& run_mutex() {
-  static std::mutex m;
+// MXCSR's flush-to-zero and denormals-are-zero bits (what core/runtime.cpp sets).
+constexpr unsigned kFlushDenormals = 0x8040;
+
+bool flush_denormals() {
+  static const bool keep = [] {
+    const char* env = std::getenv("NABLA_DENORMALS");
+    return env && std::string(env) == "1";
+  }();
+  return !keep;
+}
+
+std::recursive_mutex& run_mutex() {
+  static std::recursive_mutex m;
   return m;
 }
 
@@ -124,11 +138,20 @@ py::dict stats_dict(const PlanStats& s) {
 
 }  // namespace
 
-RunLock::RunLock() : lock_(run_mutex(), std::try_to_lock) {
+RunLock::RunLock() : lock_(run_mutex(), std::try_to_lock), saved_float_mode_(_mm_getcsr()) {
   if (!lock_.owns_lock()) {
     py::gil_scoped_release release;
     lock_.lock();
   }
+  if (flush_denormals()) _mm_setcsr(saved_float_mode_ | kFlushDenormals);
+}
+
+RunLock::~RunLock() { _mm_setcsr(saved_float_mode_); }
+
+void init_runtime_keeping_float_mode() {
+  const unsigned mode = _mm_getcsr();
+  num_threads();  // ensure_runtime_initialized(): sets FTZ/DAZ for the calling thread
+  _mm_setcsr(mode);
 }
 
 void bind_function(py::module_& m) {

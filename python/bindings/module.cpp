@@ -5,6 +5,7 @@
 PYBIND11_MODULE(_nabla, m) {
   using namespace nabla::python;
   m.doc() = "nabla: symbolic autodiff tensors (C++ core, see the nabla package)";
+  init_runtime_keeping_float_mode();
   bind_errors(m);
   bind_location(m);
   bind_tensors(m);
@@ -14,4 +15,12 @@ PYBIND11_MODULE(_nabla, m) {
   bind_printing(m);
   bind_random(m);
   bind_conv(m);
+  py::module_ nn = m.def_submodule("nn", "layers, costs, networks and data sets (nn/)");
+  bind_data(nn);
+  bind_nn_layers(nn);
+  bind_nn_costs(nn);
+  bind_nn_network(nn);
+  bind_nn_network3(nn);
+  py::module_ optim = m.def_submodule("optim", "optimizers and training schedules (optim/)");
+  bind_optim(optim);
 }

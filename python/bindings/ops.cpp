@@ -1,6 +1,7 @@
 // The graph-building functions of ops/api.hpp, taking Vars only. The Python
 // package turns numbers and arrays into Vars and adds Theano's names on top.
 // Every function records the user's Python line for error messages.
+#include "ops/take_rows.hpp"
 #include "bindings.hpp"
 
 namespace nabla::python {
@@ -132,6 +133,12 @@ void bind_indexing(py::module_& m) {
     AtUser at;
     return inc_take2d(x, rows, cols, y, at.loc);
   }, "a copy of x with x[rows[k], cols[k]] += y[k]");
+  m.def("take_rows", [](const Var& x, const Var& idx) { AtUser at; return take_rows(x, idx, at.loc); },
+        "x[idx] for an integer vector idx: whole rows (Theano's AdvancedSubtensor1)");
+  m.def("inc_rows", [](const Var& x, const Var& idx, const Var& y) {
+    AtUser at;
+    return inc_rows(x, idx, y, at.loc);
+  }, "a copy of x with y[k] added to row idx[k]");
 }
 
 void bind_linear_algebra_and_nnet(py::module_& m) {

@@ -34,7 +34,8 @@ from .compile import Mode, function, shared  # noqa: E402
 from .gradient import grad  # noqa: E402
 from . import printing  # noqa: E402
 from .printing import debugprint, pydotprint  # noqa: E402
+from . import nn  # noqa: E402
 
 __all__ = ["Var", "function", "shared", "grad", "config", "tensor", "printing", "debugprint", "pydotprint",
-           "Mode", "NablaError", "ShapeError", "NablaTypeError", "NablaValueError", "GradError",
+           "nn", "Mode", "NablaError", "ShapeError", "NablaTypeError", "NablaValueError", "GradError",
            "set_num_threads", "num_threads"]

@@ -41,8 +41,13 @@ def _getitem(self, key):
             result = _nabla.take2d(self, rows, cols)
             result._nabla_index = (self, "take2d", (rows, cols))  # for T.inc_subtensor / T.set_subtensor
             return result
-        raise IndexError("nabla: advanced indexing is supported as x[rows, cols] on a matrix, with two "
-                         "integer vectors (the x[T.arange(n), y] idiom); got " + repr(key))
+        if len(key) == 1:  # x[idx]: whole rows picked by an integer vector
+            idx = as_var(key[0])
+            result = _nabla.take_rows(self, idx)
+            result._nabla_index = (self, "take_rows", (idx,))
+            return result
+        raise IndexError("nabla: advanced indexing is supported as x[idx] (rows by an integer vector) and "
+                         "x[rows, cols] on a matrix (the x[T.arange(n), y] idiom); got " + repr(key))
     key = _expand_ellipsis(key, self.ndim)
     basic_key = tuple(k for k in key if k is not None)
     result = _nabla.subtensor(self, basic_key)
@@ -59,6 +64,15 @@ def _getitem(self, key):
             axis += 1
     pattern += range(axis, result.ndim)
     return _nabla.dimshuffle(result, pattern)
+
+
+def _pow(self, exponent):
+    """x ** e; x ** 2 becomes sqr(x), which runs several times faster than an
+    elementwise pow and has the simpler gradient 2x (network3's (w ** 2).sum()
+    is evaluated on every training step)."""
+    if type(exponent) in (int, float) and exponent == 2:
+        return _nabla.sqr(self)
+    return _nabla.pow(*as_pair(self, exponent))
 
 
 def _no_truth(self):
@@ -88,7 +102,7 @@ _METHODS = {
     "__rmul__": _binary(_nabla.mul, reflected=True),
     "__truediv__": _binary(_nabla.true_div),
     "__rtruediv__": _binary(_nabla.true_div, reflected=True),
-    "__pow__": _binary(_nabla.pow),
+    "__pow__": _pow,
     "__rpow__": _binary(_nabla.pow, reflected=True),
     "__lt__": _binary(_nabla.lt),
     "__le__": _binary(_nabla.le),

@@ -309,3 +309,21 @@ def test_concurrent_calls_from_threads_are_safe():
     for t in threads:
         t.join()
     np.testing.assert_array_equal(w.get_value(), np.full(4, 800.0))
+
+
+def test_rows_by_an_integer_vector_shuffle_a_minibatch_through_givens():
+    data = np.arange(12, dtype="float32").reshape(6, 2)
+    shared_x = nabla.shared(data, name="data")
+    perm = nabla.shared(np.array([5, 2, 0, 4, 1, 3], dtype="int64"), name="perm")
+    i = T.lscalar("i")
+    x = T.matrix("x")
+    f = nabla.function([i], x.sum(axis=1), givens={x: shared_x[perm[i * 2:(i + 1) * 2]]})
+    np.testing.assert_allclose(f(1), data[[0, 4]].sum(axis=1))
+    # The gradient scatters back into the rows, repeated rows accumulating.
+    v = T.matrix("v")
+    idx = T.lvector("idx")
+    g = nabla.grad(T.sum(v[idx] * 3.0), v)
+    out = nabla.function([v, idx], g)(np.zeros((3, 2), "float32"), np.array([2, 0, 2]))
+    np.testing.assert_allclose(out, [[3, 3], [0, 0], [6, 6]])
+    inc = nabla.function([v, idx], T.inc_subtensor(v[idx], 1.0))(np.zeros((3, 2), "float32"), np.array([1, 1]))
+    np.testing.assert_allclose(inc, [[0, 0], [2, 2], [0, 0]])

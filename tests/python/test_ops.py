@@ -297,8 +297,20 @@ def test_advanced_indexing_arange_labels():
     got = run(lambda v, lab: v[T.arange(lab.shape[0]), lab], p, y)
     np.testing.assert_array_equal(got, p[np.arange(4), y])
     check_grad(lambda v, lab: T.log(v)[T.arange(lab.shape[0]), lab], p, y, wrt=[0])
-    with pytest.raises(IndexError):
-        T.matrix()[T.ivector()]
+    with pytest.raises(IndexError):  # three integer vectors: not a supported form
+        T.tensor3()[T.ivector(), T.ivector(), T.ivector()]
+
+
+def test_rows_by_an_integer_vector():
+    p = rand(5, 3)
+    idx = np.array([4, 0, 4, -1], dtype="int64")
+    got = run(lambda v, i: v[i], p, idx)
+    np.testing.assert_array_equal(got, p[idx])
+    check_grad(lambda v, i: T.tanh(v[i]), p, idx, wrt=[0])
+    got = run(lambda v, i: T.inc_subtensor(v[i], 1.0), p, idx)
+    want = p.copy()
+    np.add.at(want, idx, 1.0)
+    np.testing.assert_allclose(got, want)
 
 
 def test_inc_and_set_subtensor():
@@ -457,7 +469,7 @@ COVERED = {
     "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "neq", "lt", "le", "gt", "ge", "where", "neg",
     "exp", "log", "log1p", "sqrt", "abs", "sign", "tanh", "sigmoid", "softplus", "cast", "fill_like", "full",
     "sum", "max", "min", "argmax", "shape_i", "reshape", "dimshuffle", "concatenate", "arange", "subtensor",
-    "inc_subtensor", "take2d", "inc_take2d", "matmul", "softmax", "log_softmax", "random_uniform",
+    "inc_subtensor", "take2d", "inc_take2d", "take_rows", "inc_rows", "matmul", "softmax", "log_softmax", "random_uniform",
     "random_normal", "random_binomial", "conv2d", "pool_2d", "softmax_xent",
 }
 # Reached only through gradients or rewrites of the ops above (checked there).

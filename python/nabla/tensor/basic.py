@@ -448,6 +448,8 @@ def _inc(base, kind, key, y):
     y = as_var(y, like=base)
     if kind == "take2d":
         return _nabla.inc_take2d(base, key[0], key[1], y)
+    if kind == "take_rows":  # y broadcast to the rows it goes into
+        return _nabla.inc_rows(base, key[0], y + _nabla.zeros_like(_nabla.take_rows(base, key[0])))
     return _nabla.inc_subtensor(base, y, key)
 
 
@@ -464,6 +466,8 @@ def set_subtensor(x_sub, y):
     zeros = _nabla.zeros_like(base)
     if kind == "take2d":
         selected = _nabla.inc_take2d(zeros, key[0], key[1], _nabla.ones_like(cast(key[0], base.dtype)))
+    elif kind == "take_rows":
+        selected = _nabla.inc_rows(zeros, key[0], _nabla.ones_like(_nabla.take_rows(base, key[0])))
     else:
         selected = _nabla.inc_subtensor(zeros, _nabla.scalar_constant(1.0, base.dtype), key)
     cleared = switch(selected, 0, base)  # exact zeros where y goes (also where x is inf)

@@ -1,0 +1,39 @@
+"""nabla.nn: the C++ layers, costs, networks, optimizers and data loaders.
+
+    import nabla.nn as nn
+    training_data, validation_data, test_data = nn.load_mnist()
+    net = nn.Network([784, 30, 10], cost=nn.CrossEntropyCost)
+    net.SGD(training_data, 30, 10, 0.5, evaluation_data=test_data, monitor_evaluation_accuracy=True)
+
+network3's Network3 with ConvPoolLayer, FullyConnectedLayer and SoftmaxLayer
+(and Layer3 to subclass in Python) trains in C++ too.
+
+Building blocks for your own graphs: FullyConnected layers (called on Vars),
+activations, costs (functions of Vars), optimizers (.updates(params, grads)
+for nabla.function), EarlyStopping / PlateauSchedule, and Trainer, a
+mini-batch loop over SharedData for any cost, including ones written in Python.
+"""
+
+from .activations import ACTIVATIONS, activate, linear, relu, sigmoid, softmax, tanh
+from .costs import (CrossEntropyCost, LogLikelihoodCost, QuadraticCost, cross_entropy_cost, l1_norm,
+                    l2_norm_squared, log_likelihood_cost, quadratic_cost)
+from .data import (MnistData, Split, as_split, default_fashion_mnist_dir, default_mnist_dir, load_fashion_mnist,
+                   load_mnist, one_hot, read_idx)
+from .layers import INITIALIZERS, FullyConnected, Rng, normal
+from .network import Network, load
+from .network3 import ConvPoolLayer, FullyConnectedLayer, Layer3, Network3, Network3Result, SoftmaxLayer
+from .optimizers import (SGD, Adagrad, Adam, EarlyStopping, Momentum, Nesterov, Optimizer, PlateauSchedule, RMSProp,
+                         make_optimizer)
+from .training import SharedData, Trainer
+
+__all__ = ["ACTIVATIONS", "activate", "linear", "relu", "sigmoid", "softmax", "tanh",
+           "CrossEntropyCost", "LogLikelihoodCost", "QuadraticCost", "cross_entropy_cost", "l1_norm",
+           "l2_norm_squared", "log_likelihood_cost", "quadratic_cost",
+           "MnistData", "Split", "as_split", "default_fashion_mnist_dir", "default_mnist_dir", "load_fashion_mnist",
+           "load_mnist", "one_hot", "read_idx",
+           "INITIALIZERS", "FullyConnected", "Rng", "normal",
+           "Network", "load",
+           "ConvPoolLayer", "FullyConnectedLayer", "Layer3", "Network3", "Network3Result", "SoftmaxLayer",
+           "SGD", "Adagrad", "Adam", "EarlyStopping", "Momentum", "Nesterov", "Optimizer", "PlateauSchedule",
+           "RMSProp", "make_optimizer",
+           "SharedData", "Trainer"]
