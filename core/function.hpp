@@ -21,6 +21,14 @@ enum class Mode {
   NanGuard,     // FastRun, but stop at the first step producing NaN/Inf and name it
 };
 
+// One phase of the compile pipeline: what fired in it and how long it took.
+struct PhaseStats {
+  std::string phase;   // "merge", "canonicalize", ..., "linearize", "inplace", "memory_plan"
+  double seconds = 0;
+  int sweeps = 0;      // graph phases: passes over the graph until nothing changed
+  std::vector<std::pair<std::string, int>> rewrites;  // rewrite name -> times fired
+};
+
 struct PlanStats {
   size_t steps = 0;           // kernel calls per run
   size_t slots = 0;           // distinct buffers the program owns
@@ -28,6 +36,11 @@ struct PlanStats {
   uint64_t calls = 0;         // times the function ran
   uint64_t allocations = 0;   // buffer (re)allocations over all calls
   uint64_t last_call_allocations = 0;
+  size_t inplace_steps = 0;   // steps writing into an input's buffer
+  size_t view_steps = 0;      // steps whose output is a view of an input (no copy, no buffer)
+  size_t fused_steps = 0;     // steps running a fused elementwise loop
+  double compile_seconds = 0;
+  std::vector<PhaseStats> phases;  // in pipeline order (Theano's optimizer profile)
 };
 
 class Program;

@@ -9,6 +9,33 @@
 
 namespace nabla {
 
+// What an op's shape function sees of one input: its dtype and shape (dims may
+// be -1 while the graph is built) and, for an integer scalar, its value when it
+// is known: a constant's value while building, the actual value at run time.
+// Ops whose output shape depends on such a value (slice bounds, reshape dims,
+// arange) read it here, so one function serves build time and run time.
+struct InputInfo : Type {
+  bool has_value = false;
+  int64_t value = 0;
+};
+
+// The inputs of one node as its shape function sees them (no allocation).
+class InputInfos {
+ public:
+  InputInfos(const InputInfo* p, size_t n) : p_(p), n_(n) {}
+  size_t size() const { return n_; }
+  const InputInfo& operator[](size_t i) const { return p_[i]; }
+  const InputInfo* begin() const { return p_; }
+  const InputInfo* end() const { return p_ + n_; }
+
+ private:
+  const InputInfo* p_;
+  size_t n_;
+};
+
+InputInfo input_info(const Var& v);        // a constant integer scalar carries its value
+InputInfo input_info(const Tensor& t);     // an integer scalar carries its value
+
 class Op {
  public:
   virtual ~Op() = default;
@@ -17,15 +44,17 @@ class Op {
   // Two ops are interchangeable (and nodes mergeable) iff name and params agree.
   virtual std::string params() const { return ""; }
 
-  // Static type of the output from the input types (dims may be -1). Throws
-  // ShapeError/TypeError with a message naming the shapes; apply() adds the op
-  // name and user location.
-  virtual Type infer(const std::vector<Type>& in) const = 0;
+  // The op's one shape function: the output Type from what is known of the
+  // inputs. While the graph is built some dims (and values) are unknown and the
+  // result may have -1 dims; when the program runs everything is known and the
+  // result must be fully known. Throws ShapeError/TypeError with a message naming
+  // the shapes; apply() and the program add the op name and the user's line.
+  // Must not allocate except to throw.
+  virtual Type infer(const InputInfos& in) const { return infer_legacy(in); }
 
-  // Run-time shape of the output from the actual inputs. The default runs
-  // infer() on the concrete input types; ops whose output shape depends on
-  // input *values* (slices with symbolic bounds, arange, reshape with symbolic
-  // dims) override it. Must not allocate.
+  // Transitional (being removed): ops not yet on infer(InputInfos) override
+  // these two; out_shape is what the program calls at run time.
+  virtual Type infer(const std::vector<Type>& in) const;
   virtual Shape out_shape(const Tensor* const* in, int n_in) const;
 
   // Compute the output into `out`, which already has the right dtype and shape.
@@ -48,7 +77,14 @@ class Op {
     std::string p = params();
     return p.empty() ? name() : name() + "{" + p + "}";
   }
+
+ private:
+  Type infer_legacy(const InputInfos& in) const;
 };
+
+// The output Type of `op` on `inputs` (build time) and the output shape on actual
+// values (run time): both through Op::infer.
+Type infer_type(const Op& op, const std::vector<Var>& inputs);
 
 // Helper for ops without gradient: every input gets none.
 std::vector<Var> no_gradient(const std::vector<Var>& inputs);

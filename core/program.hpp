@@ -51,6 +51,7 @@ class Program {
   std::shared_ptr<Program> reference;  // Debug mode: the unoptimized program
 
  private:
+  template <class F> void timed_phase(const char* name, F&& f);
   void linearize(const std::vector<Var>& roots, size_t n_outputs);
   void plan_slots(size_t n_outputs);
   void run_step(Step& s);

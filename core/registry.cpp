@@ -1,21 +1,20 @@
 #include "core/registry.hpp"
 
-#include <mutex>
+#include <array>
 #include <unordered_set>
 
 #include "core/error.hpp"
 
 namespace nabla {
 
-// Families that register from their own files (ops/conv.cpp, ops/pool.cpp, ops/nnet_xent.cpp).
-void register_conv_ops();
-void register_pool_ops();
-void register_xent_ops();
+void register_core_rewrites();  // core/rewrite/generic_rewrites.cpp: folding that knows no op
 
 namespace {
 struct Registry {
   std::vector<OpInfo> ops;
   std::unordered_set<std::string> names;
+  std::array<std::vector<NodeRewrite>, 4> rewrites;  // by Phase
+  std::unordered_set<std::string> rewrite_names;
 };
 Registry* g_building = nullptr;  // set only while the families register
 
@@ -23,32 +22,48 @@ Registry& registry() {
   static Registry r = [] {
     Registry reg;
     g_building = &reg;
-    register_elementwise_ops();
-    register_reduction_ops();
-    register_shape_ops();
-    register_indexing_ops();
-    register_blas_ops();
-    register_nnet_ops();
-    register_random_ops();
-    register_conv_ops();
-    register_pool_ops();
-    register_xent_ops();
+    register_core_rewrites();
+    register_builtin_families();
     g_building = nullptr;
     return reg;
   }();
   return r;
 }
+
+Registry& building(const char* what) {
+  if (!g_building) throw Error(std::string("nabla: ") + what + " called outside registry construction");
+  return *g_building;
+}
 }  // namespace
 
 void register_op(OpInfo info) {
-  if (!g_building) throw Error("nabla: register_op called outside registry construction");
-  if (!g_building->names.insert(info.name).second)
-    throw Error("nabla: op '" + info.name + "' registered twice");
-  g_building->ops.push_back(std::move(info));
+  Registry& reg = building("register_op");
+  if (!reg.names.insert(info.name).second) throw Error("nabla: op '" + info.name + "' registered twice");
+  reg.ops.push_back(std::move(info));
+}
+
+void register_rewrite(NodeRewrite rewrite) {
+  Registry& reg = building("register_rewrite");
+  if (!rewrite.apply) throw Error("nabla: rewrite '" + rewrite.name + "' has no function");
+  if (!reg.rewrite_names.insert(rewrite.name).second)
+    throw Error("nabla: rewrite '" + rewrite.name + "' registered twice");
+  reg.rewrites[size_t(rewrite.phase)].push_back(std::move(rewrite));
 }
 
 const std::vector<OpInfo>& registered_ops() { return registry().ops; }
 
 bool is_registered_op(const std::string& name) { return registry().names.count(name) > 0; }
+
+const std::vector<NodeRewrite>& registered_rewrites(Phase phase) { return registry().rewrites[size_t(phase)]; }
+
+const char* phase_name(Phase p) {
+  switch (p) {
+    case Phase::Canonicalize: return "canonicalize";
+    case Phase::Stabilize: return "stabilize";
+    case Phase::Specialize: return "specialize";
+    case Phase::Fuse: return "fuse";
+  }
+  return "?";
+}
 
 }  // namespace nabla

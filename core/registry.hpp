@@ -1,9 +1,16 @@
-// The list of every op nabla has: name, family and one line of documentation.
-// apply() refuses ops missing here, and the op-table test refuses a registered
-// op without a gradient-check row, so a new op cannot slip in untested.
+// The list of every op nabla has (name, family, one line of documentation) and
+// every rewrite the compiler may apply. apply() refuses ops missing here, and the
+// op-table test refuses a registered op without a gradient-check row, so a new op
+// cannot slip in untested.
+//
+// One registration point: the registry is filled once, on first use, by
+// register_builtin_families() (ops/registry.cpp, the one list of op families);
+// each family registers its ops and its rewrites from its own file.
 #pragma once
 #include <string>
 #include <vector>
+
+#include "core/rewrite/node_rewrite.hpp"
 
 namespace nabla {
 
@@ -15,15 +22,14 @@ struct OpInfo {
 
 const std::vector<OpInfo>& registered_ops();
 bool is_registered_op(const std::string& name);
+// The rewrites of one phase, in registration order.
+const std::vector<NodeRewrite>& registered_rewrites(Phase phase);
 
-// Called once, from registered_ops(); each family file defines its function.
+// Only while the registry is being filled (from a family's register function).
 void register_op(OpInfo info);
-void register_elementwise_ops();
-void register_reduction_ops();
-void register_shape_ops();
-void register_indexing_ops();
-void register_blas_ops();
-void register_nnet_ops();
-void register_random_ops();
+void register_rewrite(NodeRewrite rewrite);
+
+// Defined in ops/registry.cpp: calls every family's register function.
+void register_builtin_families();
 
 }  // namespace nabla

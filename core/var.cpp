@@ -129,16 +129,13 @@ Var apply(std::shared_ptr<const Op> op, std::vector<Var> inputs, Loc loc) {
                        " is an undefined Var\n  in the expression created at " + loc.str());
   if (!is_registered_op(name))
     throw Error("nabla: op '" + name + "' is not in the op registry (core/registry.hpp)");
-  std::vector<Type> types;
-  types.reserve(inputs.size());
-  for (auto& v : inputs) types.push_back(v.type());
   Type out;
   auto context = [&](const std::exception& e) {
     return "nabla: " + op->signature() + ": " + strip_prefix(e.what()) + "\n  inputs: " +
            describe_inputs(inputs) + "\n  in the expression created at " + loc.str();
   };
   try {
-    out = op->infer(types);
+    out = infer_type(*op, inputs);
   } catch (const ShapeError& e) {
     throw ShapeError(context(e));
   } catch (const TypeError& e) {
@@ -155,11 +152,55 @@ Var apply(std::shared_ptr<const Op> op, std::vector<Var> inputs, Loc loc) {
   return Var(impl);
 }
 
+InputInfo input_info(const Var& v) {
+  InputInfo info;
+  info.dtype = v.dtype();
+  info.shape = v.shape();
+  if (v.role() == Role::Constant && v.rank() == 0 && is_integer(v.dtype())) {
+    info.has_value = true;
+    info.value = v.value_ref().iat(0);
+  }
+  return info;
+}
+
+InputInfo input_info(const Tensor& t) {
+  InputInfo info;
+  info.dtype = t.dtype();
+  info.shape = t.shape();
+  if (t.rank() == 0 && is_integer(t.dtype()) && t.defined()) {
+    info.has_value = true;
+    info.value = t.iat(0);
+  }
+  return info;
+}
+
+Type infer_type(const Op& op, const std::vector<Var>& inputs) {
+  std::vector<InputInfo> infos;
+  infos.reserve(inputs.size());
+  for (const Var& v : inputs) infos.push_back(input_info(v));
+  return op.infer(InputInfos(infos.data(), infos.size()));
+}
+
+// Transitional defaults: an op overrides either infer(InputInfos) or the legacy pair.
+Type Op::infer_legacy(const InputInfos& in) const {
+  std::vector<Type> types(in.begin(), in.end());
+  return infer(types);
+}
+
+Type Op::infer(const std::vector<Type>&) const {
+  throw Error("nabla: op '" + name() + "' defines no shape function");
+}
+
 Shape Op::out_shape(const Tensor* const* in, int n_in) const {
-  std::vector<Type> types;
-  types.reserve(size_t(n_in));
-  for (int i = 0; i < n_in; ++i) types.push_back(Type{in[i]->dtype(), in[i]->shape()});
-  return infer(types).shape;
+  InputInfo infos[16];
+  std::vector<InputInfo> many;
+  InputInfo* p = infos;
+  if (n_in > 16) {
+    many.resize(size_t(n_in));
+    p = many.data();
+  }
+  for (int i = 0; i < n_in; ++i) p[i] = input_info(*in[i]);
+  return infer(InputInfos(p, size_t(n_in))).shape;
 }
 
 std::vector<Var> no_gradient(const std::vector<Var>& inputs) {

@@ -1,27 +1,11 @@
 // Canonicalize: fold what is known before the program runs.
 #include "core/op.hpp"
-#include "core/rewrite/rewrite.hpp"
+#include "core/rewrite/legacy.hpp"
 #include "core/runtime.hpp"
 
 namespace nabla {
 
 namespace {
-
-constexpr int64_t kMaxFoldedElements = 1 << 20;
-
-// A node whose inputs are all constants becomes a constant.
-Var fold_constants(const Var& v) {
-  if (v.op()->is_random()) return Var();
-  std::vector<const Tensor*> ins;
-  for (const Var& in : v.inputs()) {
-    if (in.role() != Role::Constant) return Var();
-    ins.push_back(&in.value_ref());
-  }
-  if (v.shape().known() && v.shape().numel() > kMaxFoldedElements) return Var();
-  Tensor value = run_op(v, ins.data(), int(ins.size()));
-  if (value.size() > kMaxFoldedElements) return Var();
-  return constant(value, v.name(), v.loc());
-}
 
 // shape_i of a dim known statically is a constant; the op reads only the shape,
 // so it runs on a tensor that has a shape and no data.
@@ -53,7 +37,7 @@ Var slice_before_cast(const Var& v) {
 }  // namespace
 
 std::vector<LocalRewrite> canonicalize_rewrites() {
-  return {{"constant_fold", fold_constants}, {"shape_fold", fold_static_shape}, {"slice_before_cast", slice_before_cast}};
+  return {{"shape_fold", fold_static_shape}, {"slice_before_cast", slice_before_cast}};
 }
 
 }  // namespace nabla

@@ -51,11 +51,9 @@ Var Rewriter::rebuild(const Var& v) {
   if (!same) {
     // Inputs changed (givens, merges, rewrites below): infer the type again, which
     // also checks that a givens replacement fits where it is used.
-    std::vector<Type> types;
-    for (const Var& in : ins) types.push_back(in.type());
     auto impl = std::make_shared<VarImpl>();
     try {
-      impl->type = v.op()->infer(types);
+      impl->type = infer_type(*v.op(), ins);
     } catch (const std::exception& e) {
       throw ShapeError(std::string("nabla: function: after substituting givens, ") +
                        v.op()->signature() + " no longer fits its inputs: " + e.what() +
@@ -77,14 +75,33 @@ Var Rewriter::rebuild(const Var& v) {
       return it->second;
     }
   }
-  for (const LocalRewrite& r : local_) {
-    Var repl = r.apply(node);
-    if (repl.defined() && !repl.same(node)) {
-      bump(r.name);
-      if (!node.name().empty() && repl.name().empty()) repl.set_name(node.name());
-      return repl;
-    }
+  return try_rewrites(node);
+}
+
+void Rewriter::set_rewrites(const std::vector<NodeRewrite>& rewrites) {
+  by_op_.clear();
+  any_op_.clear();
+  for (const NodeRewrite& r : rewrites) {
+    if (r.tracks.empty()) any_op_.push_back(&r);
+    for (const std::type_index& t : r.tracks) by_op_[t].push_back(&r);
   }
+}
+
+// Rewrites tracking this op class first, then those offered every node.
+Var Rewriter::try_rewrites(const Var& node) {
+  auto offer = [&](const NodeRewrite* r) -> Var {
+    Var repl = r->apply(node);
+    if (!repl.defined() || repl.same(node)) return Var();
+    bump(r->name);
+    if (!node.name().empty() && repl.name().empty()) repl.set_name(node.name());
+    return repl;
+  };
+  auto it = by_op_.find(std::type_index(typeid(*node.op())));
+  if (it != by_op_.end())
+    for (const NodeRewrite* r : it->second)
+      if (Var repl = offer(r)) return repl;
+  for (const NodeRewrite* r : any_op_)
+    if (Var repl = offer(r)) return repl;
   return node;
 }
 

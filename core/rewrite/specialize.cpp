@@ -1,6 +1,6 @@
 // Specialize: pick cheaper forms of the same computation.
 #include "core/op.hpp"
-#include "core/rewrite/rewrite.hpp"
+#include "core/rewrite/legacy.hpp"
 #include "ops/api.hpp"
 #include "ops/gemm_acc.hpp"
 

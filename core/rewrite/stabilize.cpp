@@ -1,6 +1,6 @@
 // Stabilize: replace expressions that lose precision or overflow by stable ones.
 #include "core/op.hpp"
-#include "core/rewrite/rewrite.hpp"
+#include "core/rewrite/legacy.hpp"
 #include "ops/api.hpp"
 
 namespace nabla {

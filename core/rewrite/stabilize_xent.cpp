@@ -8,7 +8,7 @@
 //             with G the one-hot scatter inc_take2d(0, 0..n-1, y, gv) of the
 //             cost's gradient                            -> softmax_xent_grad(z, y, -gv)
 #include "core/op.hpp"
-#include "core/rewrite/rewrite.hpp"
+#include "core/rewrite/legacy.hpp"
 #include "ops/api.hpp"
 
 namespace nabla {

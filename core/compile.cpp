@@ -1,0 +1,129 @@
+// function(): checks what the caller gave, adds the default updates, runs the
+// compile pipeline (core/pipeline.hpp) and builds the program from its result.
+#include <chrono>
+#include <map>
+#include <unordered_set>
+
+#include "core/graph.hpp"
+#include "core/pipeline.hpp"
+#include "core/program.hpp"
+#include "core/runtime.hpp"
+
+namespace nabla {
+
+namespace {
+
+std::string where(const Var& v) { return " (created at " + v.loc().str() + ")"; }
+
+void check_function_inputs(const std::vector<Var>& inputs) {
+  std::unordered_set<const VarImpl*> seen;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    const Var& v = inputs[k];
+    if (!v.defined()) throw ValueError("nabla: function: input " + std::to_string(k) + " is undefined");
+    if (v.role() != Role::Input)
+      throw TypeError("nabla: function: inputs must be input variables (matrix(), lscalar(), ...), but " +
+                      v.label() + where(v) +
+                      (v.role() == Role::Shared ? " is a shared variable (it is read automatically)"
+                                                : " is computed from other variables (use givens)"));
+    if (!seen.insert(v.impl()).second)
+      throw ValueError("nabla: function: input " + v.label() + " is listed twice");
+  }
+}
+
+void check_updates(const Updates& updates) {
+  std::unordered_set<const VarImpl*> seen;
+  for (const auto& [target, value] : updates) {
+    if (!target.defined() || !value.defined()) throw ValueError("nabla: function: an update is undefined");
+    if (target.role() != Role::Shared)
+      throw TypeError("nabla: function: updates must target shared variables, but " + target.label() +
+                      where(target) + " is not one");
+    if (!seen.insert(target.impl()).second)
+      throw ValueError("nabla: function: " + target.label() + " is updated twice");
+    if (value.dtype() != target.dtype())
+      throw TypeError("nabla: function: the update of " + target.label() + " (" + target.type().str() +
+                      ") has dtype " + dtype_name(value.dtype()) + where(value) + "; use cast()");
+    bool ok = value.rank() == target.rank();
+    for (int d = 0; ok && d < value.rank(); ++d)
+      ok = value.shape()[d] < 0 || value.shape()[d] == target.shape()[d];
+    if (!ok)
+      throw ShapeError("nabla: function: the update of " + target.label() + " has shape " +
+                       value.shape().str() + where(value) + ", but the variable has shape " +
+                       target.shape().str());
+  }
+}
+
+// User updates plus the default updates (random states) of the shared variables
+// the graph reads and the user does not update.
+Updates with_default_updates(const std::vector<Var>& outputs, const Updates& updates) {
+  Updates all = updates;
+  std::unordered_set<const VarImpl*> targets;
+  for (const auto& u : updates) targets.insert(u.first.impl());
+  for (size_t scanned = 0;;) {
+    std::vector<Var> roots = outputs;
+    for (const auto& u : all) roots.push_back(u.second);
+    size_t before = all.size();
+    for (const Var& v : topo_sort(roots))
+      if (v.role() == Role::Shared && v.default_update().defined() && !targets.count(v.impl())) {
+        targets.insert(v.impl());
+        all.push_back({v, v.default_update()});
+      }
+    if (all.size() == before || ++scanned > 8) break;
+  }
+  return all;
+}
+
+}  // namespace
+
+template <class F> void Program::timed_phase(const char* name, F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  PhaseStats ps;
+  ps.phase = name;
+  ps.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stats.phases.push_back(std::move(ps));
+}
+
+Program::Program(const std::vector<Var>& in, const std::vector<Var>& outs, const Updates& user_updates,
+                 const Givens& givens, Mode m)
+    : inputs(in), mode(m) {
+  ensure_runtime_initialized();
+  check_function_inputs(inputs);
+  for (size_t k = 0; k < outs.size(); ++k)
+    if (!outs[k].defined()) throw ValueError("nabla: function: output " + std::to_string(k) + " is undefined");
+  check_updates(user_updates);
+  Updates updates = with_default_updates(outs, user_updates);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<Var> roots = outs;
+  for (const auto& u : updates) roots.push_back(u.second);
+  roots = optimize_graph(roots, givens, mode == Mode::Debug ? Mode::FastRun : mode, stats.phases);
+  std::map<std::string, int> fired;
+  for (const PhaseStats& ps : stats.phases)
+    for (const auto& [name, n] : ps.rewrites) fired[name] += n;
+  for (const auto& [name, n] : fired) rewrites.push_back({name, n});
+  outputs.assign(roots.begin(), roots.begin() + long(outs.size()));
+
+  timed_phase("linearize", [&] { linearize(roots, outs.size()); });
+  for (size_t k = 0; k < updates.size(); ++k) {
+    UpdatePlan u;
+    u.target = updates[k].first.impl();
+    u.value = -1;
+    const Var& value = roots[outs.size() + k];
+    for (size_t i = 0; i < vars.size(); ++i)
+      if (vars[i].same(value)) u.value = int(i);
+    updates_.push_back(u);
+  }
+  timed_phase("memory_plan", [&] { plan_slots(outs.size()); });
+  stats.compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (mode == Mode::Debug)
+    reference = std::make_shared<Program>(in, outs, user_updates, givens, Mode::FastCompile);
+}
+
+Function function(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const Updates& updates,
+                  const Givens& givens, Mode mode) {
+  Function f;
+  f.prog_ = std::make_shared<Program>(inputs, outputs, updates, givens, mode);
+  return f;
+}
+
+}  // namespace nabla
