@@ -230,6 +230,12 @@ Var conv2d_grad_filters(const Var& input, const Var& gout, bool flip = true, Loc
 // windows at the bottom and right edges.
 Var pool_2d(const Var& x, const std::vector<int>& ws = {2, 2}, bool ignore_border = true,
             Loc loc = Loc::current());
+// Average pooling over the same windows (Theano's modes "average_exc_pad" and
+// "average_inc_pad", equal without padding): a composition of crop, reshape and
+// mean. The last two axes need static sizes; ignore_border = false is accepted
+// when no window is partial.
+Var avg_pool_2d(const Var& x, const std::vector<int>& ws = {2, 2}, bool ignore_border = true,
+                Loc loc = Loc::current());
 // pool_2d's gradient: gout routed to each window's first maximum of x.
 Var max_pool_grad(const Var& x, const Var& gout, const std::vector<int>& ws = {2, 2},
                   bool ignore_border = true, Loc loc = Loc::current());

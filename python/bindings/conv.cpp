@@ -23,6 +23,11 @@ void bind_conv(py::module_& m) {
     return pool_2d(x, ws, ignore_border, at.loc);
   }, py::arg("x"), py::arg("ws"), py::arg("ignore_border"),
      "max pooling of the last two axes over non-overlapping ws windows");
+  m.def("avg_pool_2d", [](const Var& x, const std::vector<int>& ws, bool ignore_border) {
+    AtUser at;
+    return avg_pool_2d(x, ws, ignore_border, at.loc);
+  }, py::arg("x"), py::arg("ws"), py::arg("ignore_border"),
+     "average pooling of the last two axes over non-overlapping ws windows (a composition)");
   m.def("max_pool_grad", [](const Var& x, const Var& g, const std::vector<int>& ws, bool ignore_border) {
     AtUser at;
     return max_pool_grad(x, g, ws, ignore_border, at.loc);

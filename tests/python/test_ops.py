@@ -409,6 +409,19 @@ def pool_np(x, ws, ignore_border):
     return out
 
 
+@pytest.mark.parametrize("mode", ["average_exc_pad", "average_inc_pad"])
+def test_pool_2d_average(mode):
+    x = rand(2, 3, 6, 5)
+    # A static image shape, as network3's reshape gives it (average pooling needs one).
+    pool = lambda a: T.signal.pool.pool_2d(a.reshape((2, 3, 6, 5)), ws=(2, 2), ignore_border=True,  # noqa: E731
+                                           mode=mode)
+    expected = x[:, :, :6, :4].reshape(2, 3, 3, 2, 2, 2).mean(axis=(3, 5))
+    np.testing.assert_allclose(run(pool, x), expected, rtol=1e-12)
+    check_grad(pool, x)
+    with pytest.raises(ValueError, match="unknown mode"):
+        T.signal.pool.pool_2d(T.tensor4("t"), ws=(2, 2), ignore_border=True, mode="median")
+
+
 @pytest.mark.parametrize("ignore_border", [True, False])
 def test_pool_2d(ignore_border):
     x = RNG.permutation(2 * 2 * 5 * 5).reshape(2, 2, 5, 5) / 10.0  # distinct: no ties at window maxima
