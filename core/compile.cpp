@@ -113,7 +113,9 @@ Program::Program(const std::vector<Var>& in, const std::vector<Var>& outs, const
       if (vars[i].same(value)) u.value = int(i);
     updates_.push_back(u);
   }
-  timed_phase("memory_plan", [&] { plan_slots(outs.size()); });
+  Lifetimes life = lifetimes();
+  timed_phase("inplace", [&] { plan_inplace(life); });
+  timed_phase("memory_plan", [&] { plan_slots(life); });
   stats.compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (mode == Mode::Debug)
     reference = std::make_shared<Program>(in, outs, user_updates, givens, Mode::FastCompile);

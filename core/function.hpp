@@ -38,7 +38,6 @@ struct PlanStats {
   uint64_t last_call_allocations = 0;
   size_t inplace_steps = 0;   // steps writing into an input's buffer
   size_t view_steps = 0;      // steps whose output is a view of an input (no copy, no buffer)
-  size_t fused_steps = 0;     // steps running a fused elementwise loop
   double compile_seconds = 0;
   std::vector<PhaseStats> phases;  // in pipeline order (Theano's optimizer profile)
 };

@@ -67,4 +67,15 @@ std::vector<Tensor> eval(const std::vector<Var>& outputs, const Bindings& bindin
 
 Tensor eval(const Var& output, const Bindings& bindings) { return eval(std::vector<Var>{output}, bindings)[0]; }
 
+Var with_inputs(const Var& v, std::vector<Var> inputs) {
+  auto impl = std::make_shared<VarImpl>();
+  impl->type = infer_type(*v.op(), inputs);
+  impl->role = Role::Intermediate;
+  impl->name = v.name();
+  impl->loc = v.loc();
+  impl->id = next_var_id();
+  impl->node = std::make_shared<Node>(Node{v.node()->op, std::move(inputs)});
+  return Var(impl);
+}
+
 }  // namespace nabla

@@ -10,6 +10,10 @@ namespace nabla {
 // Every Var reachable from `outputs`, inputs before users (a topological order).
 std::vector<Var> topo_sort(const std::vector<Var>& outputs);
 
+// A copy of the node computing v with other inputs (same op, name and line); the
+// type is inferred again. v's inputs are returned as they are by the caller.
+Var with_inputs(const Var& v, std::vector<Var> inputs);
+
 // Evaluates `outputs` directly, without compiling (slow, allocates: for tests,
 // constant folding and debugging). `bindings` give values to Input vars; shared
 // and constant vars use their own values. Throws ValueError naming an unbound input.

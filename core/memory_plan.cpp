@@ -1,4 +1,16 @@
-// The memory plan: which buffer each step writes, decided once at compile time.
+// The in-place phase and the memory plan: which buffer each step writes,
+// decided once at compile time (Theano's destroy map and ggml's static
+// allocator, over a linear program).
+//
+// Safety rules for writing into an input's buffer (the op must allow it,
+// Op::may_overwrite_input, and the input must have the output's dtype and a
+// static shape equal to the output's):
+//   - an intermediate value: no step after this one reads it, and it is neither
+//     an output nor an update value; the output then takes over its slot;
+//   - a shared variable: only the update of that very variable, by its last
+//     reader (so every other reader saw the old value), and not under NanGuard
+//     (a step failing after the write would leave the variable half-updated);
+//   - never a function input (the caller's memory) or a constant.
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -7,19 +19,16 @@
 
 namespace nabla {
 
-// Buffers are reused once their value is dead: a value's slot returns to the
-// free list after the last step that reads it. Outputs and update values live
-// to the end of the call. Each slot grows to the largest value it ever holds,
-// so after the first call with given shapes nothing is allocated.
-void Program::plan_slots(size_t n_outputs) {
+Program::Lifetimes Program::lifetimes() const {
+  Lifetimes life;
   const int forever = int(steps.size());
-  std::vector<int> last_use(vars.size(), -1);
+  life.last_use.assign(vars.size(), -1);
   for (size_t p = 0; p < steps.size(); ++p)
-    for (int k : steps[p].ins) last_use[size_t(k)] = int(p);
-  for (int k : output_index_) last_use[size_t(k)] = forever;
+    for (int k : steps[p].ins) life.last_use[size_t(k)] = int(p);
+  for (int k : output_index_) life.last_use[size_t(k)] = forever;
   std::unordered_map<int, int> value_users;  // how many updates use a value
-  for (auto& u : updates_) {
-    last_use[size_t(u.value)] = forever;
+  for (const auto& u : updates_) {
+    life.last_use[size_t(u.value)] = forever;
     ++value_users[u.value];
   }
   // An update value computed by a step of its own is swapped into its shared
@@ -29,30 +38,50 @@ void Program::plan_slots(size_t n_outputs) {
   std::unordered_set<int> outputs_set(output_index_.begin(), output_index_.end());
   std::unordered_set<int> computed;
   for (const Step& s : steps) computed.insert(s.out);
-  std::unordered_set<int> swapped;
-  for (auto& u : updates_)
+  for (const auto& u : updates_)
     if (computed.count(u.value) && !outputs_set.count(u.value) && value_users[u.value] == 1)
-      swapped.insert(u.value);
-  // In place: a step whose op may overwrite an input (gemm_acc's c) writes
-  // straight into a shared variable when that is the variable this value updates
-  // and this step is the last reader of its old value.
-  // (Not under NanGuard: a step failing after an in-place write would leave the
-  // variable half-updated.)
-  for (size_t p = 0; p < steps.size() && mode != Mode::NanGuard; ++p) {
+      life.swapped.insert(u.value);
+  return life;
+}
+
+void Program::plan_inplace(Lifetimes& life) {
+  std::unordered_set<int> update_values;
+  for (const auto& u : updates_) update_values.insert(u.value);
+  std::unordered_set<int> computed;
+  for (const Step& s : steps) computed.insert(s.out);
+  for (size_t p = 0; p < steps.size(); ++p) {
     Step& s = steps[p];
-    const int i = s.op->inplace_input();
-    if (i < 0 || !swapped.count(s.out)) continue;
-    const int k = s.ins[size_t(i)];
-    if (last_use[size_t(k)] != int(p) || vars[size_t(k)].role() != Role::Shared) continue;
-    if (std::count(s.ins.begin(), s.ins.end(), k) != 1) continue;
-    for (auto& u : updates_)
-      if (u.value == s.out && u.target == vars[size_t(k)].impl() && vars[size_t(k)].shape() == s.var.shape() &&
-          vars[size_t(k)].dtype() == s.var.dtype()) {
-        s.inplace = i;
-        u.in_place = true;
-        swapped.erase(s.out);
+    for (int i = 0; i < int(s.ins.size()) && s.inplace < 0 && s.reuse_input < 0; ++i) {
+      if (!s.op->may_overwrite_input(i)) continue;
+      const int k = s.ins[size_t(i)];
+      const Var& in = vars[size_t(k)];
+      if (life.last_use[size_t(k)] != int(p) || std::count(s.ins.begin(), s.ins.end(), k) != 1) continue;
+      if (in.dtype() != s.var.dtype() || !in.shape().known() || in.shape() != s.var.shape()) continue;
+      if (in.role() == Role::Shared) {
+        if (mode == Mode::NanGuard || !life.swapped.count(s.out)) continue;
+        for (auto& u : updates_)
+          if (u.value == s.out && u.target == in.impl()) {
+            s.inplace = i;
+            u.in_place = true;
+            life.swapped.erase(s.out);
+          }
+      } else if (in.role() == Role::Intermediate && computed.count(k) && !update_values.count(k)) {
+        s.reuse_input = i;
+        // A swapped update value's slot must hold nothing else (see lifetimes()):
+        // the input it takes over then gets a fresh slot of its own.
+        if (life.swapped.count(s.out)) life.dedicated.insert(k);
       }
+    }
+    if (s.inplace >= 0 || s.reuse_input >= 0) ++stats.inplace_steps;
   }
+}
+
+// Buffers are reused once their value is dead: a value's slot returns to the
+// free list after the last step that reads it. Outputs and update values live
+// to the end of the call. Each slot grows to the largest value it ever holds,
+// so after the first call with given shapes nothing is allocated.
+void Program::plan_slots(const Lifetimes& life) {
+  const auto& last_use = life.last_use;
   std::vector<int> slot_of(vars.size(), -1);
   std::vector<int> free_slots;
   int n_slots = 0;
@@ -60,25 +89,31 @@ void Program::plan_slots(size_t n_outputs) {
     Step& s = steps[p];
     if (s.inplace >= 0) {
       s.slot = -1;
-    } else if (!free_slots.empty() && !swapped.count(s.out)) {
+    } else if (s.reuse_input >= 0 && slot_of[size_t(s.ins[size_t(s.reuse_input)])] >= 0) {
+      const int k = s.ins[size_t(s.reuse_input)];
+      s.slot = slot_of[size_t(k)];
+      slot_of[size_t(k)] = -1;  // handed over, not freed
+    } else if (!free_slots.empty() && !life.swapped.count(s.out) && !life.dedicated.count(s.out)) {
       // Reuse the most recently freed slot (its memory is likely still in cache).
       s.slot = free_slots.back();
       free_slots.pop_back();
     } else {
       s.slot = n_slots++;
     }
-    if (s.slot >= 0) slot_of[size_t(s.out)] = s.slot;
     for (int k : s.ins)
       if (last_use[size_t(k)] == int(p) && slot_of[size_t(k)] >= 0) {
         free_slots.push_back(slot_of[size_t(k)]);
         slot_of[size_t(k)] = -1;  // an input listed twice (mul(x, x)) is freed once
       }
-    if (last_use[size_t(s.out)] < 0 && s.slot >= 0) free_slots.push_back(s.slot);  // unused value
+    if (s.slot >= 0) slot_of[size_t(s.out)] = s.slot;
+    if (last_use[size_t(s.out)] < 0 && s.slot >= 0) {  // a value nothing reads
+      free_slots.push_back(s.slot);
+      slot_of[size_t(s.out)] = -1;
+    }
   }
   slots_.assign(size_t(n_slots), nullptr);
   stats.slots = size_t(n_slots);
-  for (auto& u : updates_) u.slot = swapped.count(u.value) ? slot_of[size_t(u.value)] : -1;
-  (void)n_outputs;
+  for (auto& u : updates_) u.slot = life.swapped.count(u.value) ? slot_of[size_t(u.value)] : -1;
 }
 
 }  // namespace nabla

@@ -71,6 +71,11 @@ class Op {
   // and shape), or -1. The planner uses it only when that input is a shared
   // variable this very output updates and nothing later reads its old value.
   virtual int inplace_input() const { return -1; }
+  // Whether perform() stays correct when `out` is input k's own buffer (same
+  // dtype and shape): each output element is written only after the input
+  // elements it depends on were read. The in-place phase then lets the step
+  // overwrite an input that nothing reads afterwards (Theano's destroy map).
+  virtual bool may_overwrite_input(int k) const { return k >= 0 && k == inplace_input(); }
   virtual bool is_random() const { return false; }
 
   std::string signature() const {

@@ -33,6 +33,8 @@ std::vector<Var> optimize_graph(std::vector<Var> roots, const Givens& givens, Mo
                                 std::vector<PhaseStats>& stats) {
   for (const GraphPhase& phase : graph_phases()) {
     if (mode == Mode::FastCompile && !phase.in_fast_compile) continue;
+    // NanGuard names the first op that produced a NaN: keep ops unfused.
+    if (mode == Mode::NanGuard && phase.phase == Phase::Fuse && !phase.merge_only) continue;
     const auto t0 = std::chrono::steady_clock::now();
     std::map<std::string, int> counts;
     PhaseStats ps;
@@ -42,8 +44,18 @@ std::vector<Var> optimize_graph(std::vector<Var> roots, const Givens& givens, Mo
       if (phase.merge_only) rw.set_givens(givens);  // substituted once, before any rewrite
       else rw.set_rewrites(registered_rewrites(phase.phase));
       roots = rw.run(roots);
+      bool changed = rw.changed();
+      if (!phase.merge_only)
+        for (const GraphRewrite& g : registered_graph_rewrites(phase.phase)) {
+          int fired = 0;
+          roots = g.apply(roots, fired);
+          if (fired > 0) {
+            counts[g.name] += fired;
+            changed = true;
+          }
+        }
       ++ps.sweeps;
-      if (!rw.changed() || phase.merge_only) break;
+      if (!changed || phase.merge_only) break;
       if (ps.sweeps >= kMaxSweeps) {
         std::string fired;
         for (const auto& [name, n] : counts) fired += " " + name + "x" + std::to_string(n);

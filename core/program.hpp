@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/function.hpp"
@@ -18,7 +19,8 @@ struct Step {
   std::vector<int> ins;                 // value indices
   std::vector<const Tensor*> in_ptrs;   // &values[ins[k]], stable after compile
   int slot = -1;                        // buffer slot for the output
-  int inplace = -1;                     // >= 0: writes into this input's buffer (no slot)
+  int inplace = -1;                     // >= 0: writes into this shared input's buffer (no slot)
+  int reuse_input = -1;                 // >= 0: takes over this dying input's slot (in place)
   // Shape memo: out_shape() runs only when an input shape or an integer scalar
   // input (a symbolic bound or dim) changed since the last call.
   std::vector<Shape> memo_shapes;
@@ -53,7 +55,15 @@ class Program {
  private:
   template <class F> void timed_phase(const char* name, F&& f);
   void linearize(const std::vector<Var>& roots, size_t n_outputs);
-  void plan_slots(size_t n_outputs);
+  // Which value each step's output may overwrite, and the buffers (memory_plan.cpp).
+  struct Lifetimes {
+    std::vector<int> last_use;    // value -> last step reading it (steps.size(): read after the run)
+    std::unordered_set<int> swapped;  // update values swapped into their shared variable
+    std::unordered_set<int> dedicated;  // values whose slot a swapped update value takes over
+  };
+  Lifetimes lifetimes() const;
+  void plan_inplace(Lifetimes& life);
+  void plan_slots(const Lifetimes& life);
   void run_step(Step& s);
   void apply_updates();
 

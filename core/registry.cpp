@@ -14,6 +14,7 @@ struct Registry {
   std::vector<OpInfo> ops;
   std::unordered_set<std::string> names;
   std::array<std::vector<NodeRewrite>, 4> rewrites;  // by Phase
+  std::array<std::vector<GraphRewrite>, 4> graph_rewrites;
   std::unordered_set<std::string> rewrite_names;
 };
 Registry* g_building = nullptr;  // set only while the families register
@@ -48,6 +49,18 @@ void register_rewrite(NodeRewrite rewrite) {
   if (!reg.rewrite_names.insert(rewrite.name).second)
     throw Error("nabla: rewrite '" + rewrite.name + "' registered twice");
   reg.rewrites[size_t(rewrite.phase)].push_back(std::move(rewrite));
+}
+
+void register_graph_rewrite(GraphRewrite rewrite) {
+  Registry& reg = building("register_graph_rewrite");
+  if (!rewrite.apply) throw Error("nabla: rewrite '" + rewrite.name + "' has no function");
+  if (!reg.rewrite_names.insert(rewrite.name).second)
+    throw Error("nabla: rewrite '" + rewrite.name + "' registered twice");
+  reg.graph_rewrites[size_t(rewrite.phase)].push_back(std::move(rewrite));
+}
+
+const std::vector<GraphRewrite>& registered_graph_rewrites(Phase phase) {
+  return registry().graph_rewrites[size_t(phase)];
 }
 
 const std::vector<OpInfo>& registered_ops() { return registry().ops; }

@@ -25,9 +25,12 @@ bool is_registered_op(const std::string& name);
 // The rewrites of one phase, in registration order.
 const std::vector<NodeRewrite>& registered_rewrites(Phase phase);
 
+const std::vector<GraphRewrite>& registered_graph_rewrites(Phase phase);
+
 // Only while the registry is being filled (from a family's register function).
 void register_op(OpInfo info);
 void register_rewrite(NodeRewrite rewrite);
+void register_graph_rewrite(GraphRewrite rewrite);
 
 // Defined in ops/registry.cpp: calls every family's register function.
 void register_builtin_families();

@@ -51,6 +51,7 @@ Var sign(const Var& x, Loc loc = Loc::current());
 Var tanh(const Var& x, Loc loc = Loc::current());
 Var sigmoid(const Var& x, Loc loc = Loc::current());
 Var softplus(const Var& x, Loc loc = Loc::current());
+Var erf(const Var& x, Loc loc = Loc::current());  // the error function
 Var cast(const Var& x, DType dtype, Loc loc = Loc::current());
 // Compositions (no op of their own).
 Var sqr(const Var& x, Loc loc = Loc::current());

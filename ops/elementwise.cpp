@@ -11,6 +11,7 @@ void register_binary_ops();     // elementwise_binary.cpp
 void register_unary_ops();      // elementwise_unary.cpp
 void register_broadcast_ops();  // broadcast.cpp
 }  // namespace detail
+void register_fusion();  // elementwise_fusion.cpp
 
 Var sqr(const Var& x, Loc loc) { return mul(x, x, loc); }
 Var relu(const Var& x, Loc loc) { return maximum(x, literal(0.0, x, loc), loc); }
@@ -37,6 +38,7 @@ void register_elementwise_ops() {
   detail::register_binary_ops();
   detail::register_unary_ops();
   detail::register_broadcast_ops();
+  register_fusion();
 }
 
 }  // namespace nabla

@@ -1,7 +1,9 @@
-// Unary elementwise ops and cast. Transcendentals run on float32/float64 only
-// (the api functions cast integers to floatX) and are vectorized with xsimd
-// through xtensor adaptors over the raw buffers; neg/abs/sign are plain loops
-// the compiler vectorizes on its own.
+// Unary elementwise ops and cast. The unary ops are one table (kUnaryTable): a
+// row per function with its name, doc, float kernels and gradient; UnaryOp, the
+// api functions, the registry and the Python module all read it, so adding a
+// function is adding a row (and its UnaryFn enumerator). Transcendentals run on
+// float32/float64 only (the api functions cast integers to floatX) and are
+// vectorized with xsimd through xtensor adaptors over the raw buffers.
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -17,34 +19,13 @@
 #include <xtensor/xtensor.hpp>
 
 #include "core/dispatch.hpp"
-#include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/elementwise_kernels.hpp"
 
 namespace nabla {
 
 namespace {
-
-enum class Un { Neg, Exp, Log, Log1p, Sqrt, Abs, Sign, Tanh, Sigmoid, Softplus };
-
-const char* un_name(Un k) {
-  switch (k) {
-    case Un::Neg: return "neg";
-    case Un::Exp: return "exp";
-    case Un::Log: return "log";
-    case Un::Log1p: return "log1p";
-    case Un::Sqrt: return "sqrt";
-    case Un::Abs: return "abs";
-    case Un::Sign: return "sign";
-    case Un::Tanh: return "tanh";
-    case Un::Sigmoid: return "sigmoid";
-    case Un::Softplus: return "softplus";
-  }
-  return "?";
-}
-
-// neg, abs and sign work on every numeric dtype; the rest need floats.
-bool needs_float(Un k) { return !(k == Un::Neg || k == Un::Abs || k == Un::Sign); }
 
 // y = f(x) over n elements, as one xsimd-vectorized xtensor assignment.
 template <class T, class F> void vectorized(const T* in, T* out, int64_t n, F f) {
@@ -54,101 +35,158 @@ template <class T, class F> void vectorized(const T* in, T* out, int64_t n, F f)
   xt::noalias(y) = f(x);
 }
 
-template <class T> void run_float(Un k, const T* x, T* y, int64_t n) {
-  const T one(1), zero(0);
-  switch (k) {
-    case Un::Exp: return vectorized(x, y, n, [](const auto& v) { return xt::exp(v); });
-    case Un::Log: return vectorized(x, y, n, [](const auto& v) { return xt::log(v); });
-    case Un::Log1p: return vectorized(x, y, n, [](const auto& v) { return xt::log1p(v); });
-    case Un::Sqrt: return vectorized(x, y, n, [](const auto& v) { return xt::sqrt(v); });
-    case Un::Tanh: return vectorized(x, y, n, [](const auto& v) { return xt::tanh(v); });
-    case Un::Sigmoid:
-      // exp(-x) overflows to inf for x << 0, and 1/(1+inf) = 0: no NaN either way.
-      return vectorized(x, y, n, [one](const auto& v) { return one / (one + xt::exp(-v)); });
-    case Un::Softplus:
-      // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows. Three passes:
-      // xt::maximum in the same expression as log1p drops xtensor to scalar code (25x slower).
-      vectorized(x, y, n, [](const auto& v) { return xt::exp(-xt::abs(v)); });
-      vectorized(y, y, n, [](const auto& v) { return xt::log1p(v); });
-      for (int64_t i = 0; i < n; ++i) y[i] += x[i] > zero ? x[i] : zero;
-      return;
-    default: break;
+// ---- float kernels, one per row ------------------------------------------------
+template <class T> void k_neg(const T* x, T* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = -x[i];
+}
+template <class T> void k_exp(const T* x, T* y, int64_t n) {
+  vectorized(x, y, n, [](const auto& v) { return xt::exp(v); });
+}
+template <class T> void k_log(const T* x, T* y, int64_t n) {
+  vectorized(x, y, n, [](const auto& v) { return xt::log(v); });
+}
+template <class T> void k_log1p(const T* x, T* y, int64_t n) {
+  vectorized(x, y, n, [](const auto& v) { return xt::log1p(v); });
+}
+template <class T> void k_sqrt(const T* x, T* y, int64_t n) {
+  vectorized(x, y, n, [](const auto& v) { return xt::sqrt(v); });
+}
+template <class T> void k_abs(const T* x, T* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = std::fabs(x[i]);
+}
+template <class T> void k_sign(const T* x, T* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>((T(0) < x[i]) - (x[i] < T(0)));
+}
+template <class T> void k_tanh(const T* x, T* y, int64_t n) {
+  vectorized(x, y, n, [](const auto& v) { return xt::tanh(v); });
+}
+template <class T> void k_sigmoid(const T* x, T* y, int64_t n) {
+  // exp(-x) overflows to inf for x << 0, and 1/(1+inf) = 0: no NaN either way.
+  const T one(1);
+  vectorized(x, y, n, [one](const auto& v) { return one / (one + xt::exp(-v)); });
+}
+template <class T> void k_softplus(const T* x, T* y, int64_t n) {
+  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows. Three passes:
+  // xt::maximum in the same expression as log1p drops xtensor to scalar code (25x
+  // slower). The max term is taken from x before y overwrites it (y may be x).
+  constexpr int64_t kBlock = 256;
+  T pos[kBlock];
+  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+    const int64_t len = std::min(kBlock, n - i0);
+    for (int64_t i = 0; i < len; ++i) pos[i] = x[i0 + i] > T(0) ? x[i0 + i] : T(0);
+    vectorized(x + i0, y + i0, len, [](const auto& v) { return xt::exp(-xt::abs(v)); });
+    vectorized(y + i0, y + i0, len, [](const auto& v) { return xt::log1p(v); });
+    for (int64_t i = 0; i < len; ++i) y[i0 + i] += pos[i];
   }
 }
+template <class T> void k_erf(const T* x, T* y, int64_t n) {
+  vectorized(x, y, n, [](const auto& v) { return xt::erf(v); });
+}
 
-template <class T> void run_any(Un k, const T* x, T* y, int64_t n) {
-  switch (k) {
-    case Un::Neg:
+// ---- gradients, one per row ----------------------------------------------------
+Var g_neg(const Var&, const Var&, const Var& g) { return neg(g); }
+Var g_exp(const Var&, const Var& out, const Var& g) { return mul(g, out); }
+Var g_log(const Var& x, const Var&, const Var& g) { return div(g, x); }
+Var g_log1p(const Var& x, const Var&, const Var& g) { return div(g, add(literal(1.0, x), x)); }
+Var g_sqrt(const Var&, const Var& out, const Var& g) { return div(g, mul(literal(2.0, out), out)); }
+Var g_abs(const Var& x, const Var&, const Var& g) { return mul(g, sign(x)); }
+Var g_tanh(const Var&, const Var& out, const Var& g) { return mul(g, sub(literal(1.0, out), mul(out, out))); }
+Var g_sigmoid(const Var&, const Var& out, const Var& g) { return mul(g, mul(out, sub(literal(1.0, out), out))); }
+Var g_softplus(const Var& x, const Var&, const Var& g) { return mul(g, sigmoid(x)); }
+Var g_erf(const Var& x, const Var&, const Var& g) {  // 2/sqrt(pi) e^(-x^2)
+  return mul(g, mul(literal(1.1283791670955126, x), exp(neg(mul(x, x)))));
+}
+
+#define NABLA_UNARY_KERNELS(k) k<float>, k<double>
+const UnaryRow kUnaryTable[] = {
+    {UnaryFn::Neg, "neg", "-x", false, NABLA_UNARY_KERNELS(k_neg), g_neg},
+    {UnaryFn::Exp, "exp", "e^x", true, NABLA_UNARY_KERNELS(k_exp), g_exp},
+    {UnaryFn::Log, "log", "natural logarithm", true, NABLA_UNARY_KERNELS(k_log), g_log},
+    {UnaryFn::Log1p, "log1p", "log(1 + x), accurate near 0", true, NABLA_UNARY_KERNELS(k_log1p), g_log1p},
+    {UnaryFn::Sqrt, "sqrt", "square root", true, NABLA_UNARY_KERNELS(k_sqrt), g_sqrt},
+    {UnaryFn::Abs, "abs", "|x|", false, NABLA_UNARY_KERNELS(k_abs), g_abs},
+    {UnaryFn::Sign, "sign", "-1, 0 or 1 (no gradient)", false, NABLA_UNARY_KERNELS(k_sign), nullptr},
+    {UnaryFn::Tanh, "tanh", "hyperbolic tangent", true, NABLA_UNARY_KERNELS(k_tanh), g_tanh},
+    {UnaryFn::Sigmoid, "sigmoid", "1 / (1 + e^-x), finite for any x", true, NABLA_UNARY_KERNELS(k_sigmoid),
+     g_sigmoid},
+    {UnaryFn::Softplus, "softplus", "log(1 + e^x), computed stably", true, NABLA_UNARY_KERNELS(k_softplus),
+     g_softplus},
+    {UnaryFn::Erf, "erf", "the error function 2/sqrt(pi) * integral of e^(-t^2) from 0 to x", true,
+     NABLA_UNARY_KERNELS(k_erf), g_erf},
+};
+#undef NABLA_UNARY_KERNELS
+static_assert(sizeof(kUnaryTable) / sizeof(kUnaryTable[0]) == size_t(UnaryFn::Count),
+              "kUnaryTable needs one row per UnaryFn enumerator");
+
+// Integer and bool kernels of the rows that take them.
+template <class T> void run_integer(UnaryFn fn, const T* x, T* y, int64_t n) {
+  switch (fn) {
+    case UnaryFn::Neg:
       for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(-x[i]);
       return;
-    case Un::Abs:
+    case UnaryFn::Abs:
       for (int64_t i = 0; i < n; ++i) y[i] = x[i] < T(0) ? static_cast<T>(-x[i]) : x[i];
       return;
-    case Un::Sign:
+    case UnaryFn::Sign:
       for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>((T(0) < x[i]) - (x[i] < T(0)));
       return;
     default: break;
   }
 }
 
-class UnaryOp : public Op {
- public:
-  explicit UnaryOp(Un k) : k_(k) {}
-  std::string name() const override { return un_name(k_); }
+}  // namespace
 
-  Type infer(const std::vector<Type>& in) const override {
-    if (in.size() != 1) throw ValueError("expects 1 input, got " + std::to_string(in.size()));
-    if (needs_float(k_) && !is_float(in[0].dtype))
-      throw TypeError(std::string(un_name(k_)) + " needs a float input, got " + dtype_name(in[0].dtype));
-    return in[0];
-  }
+const UnaryRow& unary_row(UnaryFn fn) {
+  const UnaryRow& row = kUnaryTable[size_t(fn)];
+  if (row.fn != fn) throw Error("nabla: kUnaryTable rows are out of UnaryFn order");
+  return row;
+}
+const UnaryRow* unary_rows_begin() { return kUnaryTable; }
+const UnaryRow* unary_rows_end() { return kUnaryTable + size_t(UnaryFn::Count); }
 
-  Shape out_shape(const Tensor* const* in, int n_in) const override { return in[0]->shape(); }
+template <> UnaryKernel<float> unary_kernel<float>(UnaryFn fn) { return unary_row(fn).f32; }
+template <> UnaryKernel<double> unary_kernel<double>(UnaryFn fn) { return unary_row(fn).f64; }
 
-  void perform(const Tensor* const* in, int n_in, Tensor& out) const override {
-    const int64_t n = out.size();
-    if (n == 0) return;
-    if (needs_float(k_)) {
-      dispatch_float(out.dtype(), [&](auto tag) {
-        using T = typename decltype(tag)::type;
-        run_float<T>(k_, in[0]->data<T>(), out.data<T>(), n);
-      });
-      return;
-    }
-    if (out.dtype() == DType::Bool) {  // abs and sign of a bool are itself; neg is logical not
-      const bool* x = in[0]->data<bool>();
-      bool* y = out.data<bool>();
-      for (int64_t i = 0; i < n; ++i) y[i] = k_ == Un::Neg ? !x[i] : x[i];
-      return;
-    }
-    dispatch(out.dtype(), [&](auto tag) {
+// ---- UnaryOp ---------------------------------------------------------------------
+std::string UnaryOp::name() const { return unary_row(fn_).name; }
+
+Type UnaryOp::infer(const InputInfos& in) const {
+  if (in.size() != 1) throw ValueError("expects 1 input, got " + std::to_string(in.size()));
+  if (unary_row(fn_).float_only && !is_float(in[0].dtype))
+    throw TypeError(std::string(name()) + " needs a float input, got " + dtype_name(in[0].dtype));
+  return in[0];
+}
+
+void UnaryOp::perform(const Tensor* const* in, int, Tensor& out) const {
+  const int64_t n = out.size();
+  if (n == 0) return;
+  if (is_float(out.dtype())) {
+    dispatch_float(out.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
-      if constexpr (!std::is_same<T, bool>::value) run_any<T>(k_, in[0]->data<T>(), out.data<T>(), n);
+      unary_kernel<T>(fn_)(in[0]->data<T>(), out.data<T>(), n);
     });
+    return;
   }
-
-  std::vector<Var> pullback(const std::vector<Var>& in, const Var& out, const Var& g) const override {
-    const Var& x = in[0];
-    if (!is_float(x.dtype())) return no_gradient(in);
-    switch (k_) {
-      case Un::Neg: return {neg(g)};
-      case Un::Exp: return {mul(g, out)};
-      case Un::Log: return {div(g, x)};
-      case Un::Log1p: return {div(g, add(literal(1.0, x), x))};
-      case Un::Sqrt: return {div(g, mul(literal(2.0, out), out))};
-      case Un::Abs: return {mul(g, sign(x))};
-      case Un::Sign: return {Var()};  // zero almost everywhere
-      case Un::Tanh: return {mul(g, sub(literal(1.0, out), mul(out, out)))};
-      case Un::Sigmoid: return {mul(g, mul(out, sub(literal(1.0, out), out)))};
-      case Un::Softplus: return {mul(g, sigmoid(x))};
-    }
-    return no_gradient(in);
+  if (out.dtype() == DType::Bool) {  // abs and sign of a bool are itself; neg is logical not
+    const bool* x = in[0]->data<bool>();
+    bool* y = out.data<bool>();
+    for (int64_t i = 0; i < n; ++i) y[i] = fn_ == UnaryFn::Neg ? !x[i] : x[i];
+    return;
   }
+  dispatch(out.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (!std::is_same<T, bool>::value) run_integer<T>(fn_, in[0]->data<T>(), out.data<T>(), n);
+  });
+}
 
- private:
-  Un k_;
-};
+std::vector<Var> UnaryOp::pullback(const std::vector<Var>& in, const Var& out, const Var& g) const {
+  const auto grad = unary_row(fn_).grad;
+  if (!is_float(in[0].dtype()) || !grad) return {Var()};
+  return {grad(in[0], out, g)};
+}
 
+// ---- cast --------------------------------------------------------------------------
+namespace {
 template <class S, class D> void convert(const S* x, D* y, int64_t n) {
   if constexpr (std::is_same<D, bool>::value) {
     for (int64_t i = 0; i < n; ++i) y[i] = x[i] != S(0);
@@ -156,67 +194,59 @@ template <class S, class D> void convert(const S* x, D* y, int64_t n) {
     for (int64_t i = 0; i < n; ++i) y[i] = static_cast<D>(x[i]);
   }
 }
-
-class CastOp : public Op {
- public:
-  explicit CastOp(DType to) : to_(to) {}
-  std::string name() const override { return "cast"; }
-  std::string params() const override { return std::string("dtype=") + dtype_name(to_); }
-
-  Type infer(const std::vector<Type>& in) const override {
-    if (in.size() != 1) throw ValueError("expects 1 input, got " + std::to_string(in.size()));
-    return Type{to_, in[0].shape};
-  }
-
-  Shape out_shape(const Tensor* const* in, int n_in) const override { return in[0]->shape(); }
-
-  void perform(const Tensor* const* in, int n_in, Tensor& out) const override {
-    const int64_t n = out.size();
-    if (in[0]->dtype() == to_) {
-      if (n) std::memcpy(out.raw(), in[0]->raw(), out.nbytes());
-      return;
-    }
-    dispatch(in[0]->dtype(), [&](auto src) {
-      using S = typename decltype(src)::type;
-      dispatch(to_, [&](auto dst) {
-        using D = typename decltype(dst)::type;
-        convert<S, D>(in[0]->data<S>(), out.data<D>(), n);
-      });
-    });
-  }
-
-  std::vector<Var> pullback(const std::vector<Var>& in, const Var& out, const Var& g) const override {
-    // Through an integer or bool value the result is piecewise constant.
-    if (!is_float(in[0].dtype()) || !is_float(to_)) return no_gradient(in);
-    return {cast(g, in[0].dtype())};
-  }
-
- private:
-  DType to_;
-};
-
-Var unary(Un k, const Var& x, Loc loc) {
-  if (!x.defined())
-    throw ValueError(std::string("nabla: ") + un_name(k) + ": the input is an undefined Var\n" +
-                     "  in the expression created at " + loc.str());
-  Var v = x;
-  if (needs_float(k) && !is_float(v.dtype())) v = cast(v, floatX, loc);
-  if (k == Un::Neg && v.dtype() == DType::Bool) v = cast(v, DType::Int64, loc);
-  return apply(std::make_shared<UnaryOp>(k), {v}, loc);
-}
-
 }  // namespace
 
-Var neg(const Var& x, Loc loc) { return unary(Un::Neg, x, loc); }
-Var exp(const Var& x, Loc loc) { return unary(Un::Exp, x, loc); }
-Var log(const Var& x, Loc loc) { return unary(Un::Log, x, loc); }
-Var log1p(const Var& x, Loc loc) { return unary(Un::Log1p, x, loc); }
-Var sqrt(const Var& x, Loc loc) { return unary(Un::Sqrt, x, loc); }
-Var abs(const Var& x, Loc loc) { return unary(Un::Abs, x, loc); }
-Var sign(const Var& x, Loc loc) { return unary(Un::Sign, x, loc); }
-Var tanh(const Var& x, Loc loc) { return unary(Un::Tanh, x, loc); }
-Var sigmoid(const Var& x, Loc loc) { return unary(Un::Sigmoid, x, loc); }
-Var softplus(const Var& x, Loc loc) { return unary(Un::Softplus, x, loc); }
+std::string CastOp::params() const { return std::string("dtype=") + dtype_name(to_); }
+
+Type CastOp::infer(const InputInfos& in) const {
+  if (in.size() != 1) throw ValueError("expects 1 input, got " + std::to_string(in.size()));
+  return Type{to_, in[0].shape};
+}
+
+void CastOp::perform(const Tensor* const* in, int, Tensor& out) const {
+  const int64_t n = out.size();
+  if (in[0]->dtype() == to_) {
+    if (n && out.raw() != in[0]->raw()) std::memcpy(out.raw(), in[0]->raw(), out.nbytes());
+    return;
+  }
+  dispatch(in[0]->dtype(), [&](auto src) {
+    using S = typename decltype(src)::type;
+    dispatch(to_, [&](auto dst) {
+      using D = typename decltype(dst)::type;
+      convert<S, D>(in[0]->data<S>(), out.data<D>(), n);
+    });
+  });
+}
+
+std::vector<Var> CastOp::pullback(const std::vector<Var>& in, const Var&, const Var& g) const {
+  // Through an integer or bool value the result is piecewise constant.
+  if (!is_float(in[0].dtype()) || !is_float(to_)) return no_gradient(in);
+  return {cast(g, in[0].dtype())};
+}
+
+// ---- api ---------------------------------------------------------------------------
+Var unary_op(UnaryFn fn, const Var& x, Loc loc) {
+  const UnaryRow& row = unary_row(fn);
+  if (!x.defined())
+    throw ValueError(std::string("nabla: ") + row.name + ": the input is an undefined Var\n" +
+                     "  in the expression created at " + loc.str());
+  Var v = x;
+  if (row.float_only && !is_float(v.dtype())) v = cast(v, floatX, loc);
+  if (fn == UnaryFn::Neg && v.dtype() == DType::Bool) v = cast(v, DType::Int64, loc);
+  return apply(std::make_shared<UnaryOp>(fn), {v}, loc);
+}
+
+Var neg(const Var& x, Loc loc) { return unary_op(UnaryFn::Neg, x, loc); }
+Var exp(const Var& x, Loc loc) { return unary_op(UnaryFn::Exp, x, loc); }
+Var log(const Var& x, Loc loc) { return unary_op(UnaryFn::Log, x, loc); }
+Var log1p(const Var& x, Loc loc) { return unary_op(UnaryFn::Log1p, x, loc); }
+Var sqrt(const Var& x, Loc loc) { return unary_op(UnaryFn::Sqrt, x, loc); }
+Var abs(const Var& x, Loc loc) { return unary_op(UnaryFn::Abs, x, loc); }
+Var sign(const Var& x, Loc loc) { return unary_op(UnaryFn::Sign, x, loc); }
+Var tanh(const Var& x, Loc loc) { return unary_op(UnaryFn::Tanh, x, loc); }
+Var sigmoid(const Var& x, Loc loc) { return unary_op(UnaryFn::Sigmoid, x, loc); }
+Var softplus(const Var& x, Loc loc) { return unary_op(UnaryFn::Softplus, x, loc); }
+Var erf(const Var& x, Loc loc) { return unary_op(UnaryFn::Erf, x, loc); }
 
 Var cast(const Var& x, DType dtype, Loc loc) {
   if (x.defined() && x.dtype() == dtype) return x;
@@ -225,17 +255,8 @@ Var cast(const Var& x, DType dtype, Loc loc) {
 
 namespace detail {
 void register_unary_ops() {
-  const char* docs[] = {"-x",
-                        "e^x",
-                        "natural logarithm",
-                        "log(1 + x), accurate near 0",
-                        "square root",
-                        "|x|",
-                        "-1, 0 or 1 (no gradient)",
-                        "hyperbolic tangent",
-                        "1 / (1 + e^-x), finite for any x",
-                        "log(1 + e^x), computed stably"};
-  for (int k = 0; k <= int(Un::Softplus); ++k) register_op({un_name(Un(k)), "elementwise", docs[k]});
+  for (const UnaryRow* r = unary_rows_begin(); r != unary_rows_end(); ++r)
+    register_op({r->name, "elementwise", r->doc});
   register_op({"cast", "elementwise", "convert to another dtype (to bool: x != 0)"});
 }
 }  // namespace detail

@@ -140,7 +140,8 @@ const bool rows_unary =
     UNARY_ROW("log", log, 0.2, 3, 2, std::log(x)) && UNARY_ROW("log1p", log1p, -0.5, 2, 2, std::log1p(x)) &&
     UNARY_ROW("sqrt", sqrt, 0.2, 3, 2, std::sqrt(x)) && UNARY_ROW("tanh", tanh, -2, 2, 2, std::tanh(x)) &&
     UNARY_ROW("sigmoid", sigmoid, -4, 4, 2, 1 / (1 + std::exp(-x))) &&
-    UNARY_ROW("softplus", softplus, -5, 5, 2, std::log1p(std::exp(x)));
+    UNARY_ROW("softplus", softplus, -5, 5, 2, std::log1p(std::exp(x))) &&
+    UNARY_ROW("erf", erf, -2, 2, 2, std::erf(x));
 
 // abs and sign: sample points well away from 0 (the kink).
 const Tensor kNoZeros = doubles({-0.9, 0.3, -0.25, 0.7, 1.2, -1.5, 0.45, -0.6}, {2, 4});

@@ -26,16 +26,31 @@ const char* phase_name(Phase p);
 struct NodeRewrite {
   std::string name;
   Phase phase = Phase::Canonicalize;
-  std::vector<std::type_index> tracks;  // op classes offered to it; empty: every node
+  // Whether a node with this op is offered to the rewrite; empty: every node. The
+  // Rewriter asks once per concrete op class and remembers the answer.
+  std::function<bool(const Op&)> tracks;
   // The node's replacement, or an undefined Var to leave it alone.
   std::function<Var(const Var&)> apply;
 };
 
-// A rewrite offered only nodes whose op is one of Ops.
+// A rewrite offered only nodes whose op is one of Ops (or derives from one: an op
+// family may publish a base class with its typed attributes and keep the kernel
+// class private).
 template <class... Ops>
 NodeRewrite node_rewriter(Phase phase, std::string name, std::function<Var(const Var&)> fn) {
-  return NodeRewrite{std::move(name), phase, {std::type_index(typeid(Ops))...}, std::move(fn)};
+  static_assert(sizeof...(Ops) > 0, "node_rewriter<OpClass...>: name the op classes it tracks");
+  auto tracks = [](const Op& op) { return ((dynamic_cast<const Ops*>(&op) != nullptr) || ...); };
+  return NodeRewrite{std::move(name), phase, tracks, std::move(fn)};
 }
+
+// A rewrite that needs the whole graph rather than one node (fusion must know
+// who else reads a value). It returns the rewritten roots and adds to `fired`
+// the number of changes it made; 0 leaves the roots as they were.
+struct GraphRewrite {
+  std::string name;
+  Phase phase = Phase::Fuse;
+  std::function<std::vector<Var>(const std::vector<Var>& roots, int& fired)> apply;
+};
 
 // The op of v as an O, or nullptr (leaves, other ops, undefined vars).
 template <class O> const O* op_as(const Var& v) {

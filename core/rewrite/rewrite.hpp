@@ -35,8 +35,11 @@ class Rewriter {
 
   std::map<std::string, int>* counts_;
   std::unordered_map<const VarImpl*, Var> givens_;
+  const std::vector<const NodeRewrite*>& rewrites_for(const Op& op);
+
+  std::vector<const NodeRewrite*> rewrites_;
+  // Per concrete op class: the rewrites that track it, in registration order.
   std::unordered_map<std::type_index, std::vector<const NodeRewrite*>> by_op_;
-  std::vector<const NodeRewrite*> any_op_;
   std::unordered_map<const VarImpl*, Var> memo_;
   std::unordered_map<std::string, Var> nodes_;
   std::unordered_map<std::string, Var> constants_;

@@ -51,20 +51,13 @@ Var Rewriter::rebuild(const Var& v) {
   if (!same) {
     // Inputs changed (givens, merges, rewrites below): infer the type again, which
     // also checks that a givens replacement fits where it is used.
-    auto impl = std::make_shared<VarImpl>();
     try {
-      impl->type = infer_type(*v.op(), ins);
+      node = with_inputs(v, ins);
     } catch (const std::exception& e) {
       throw ShapeError(std::string("nabla: function: after substituting givens, ") +
                        v.op()->signature() + " no longer fits its inputs: " + e.what() +
                        "\n  in the expression created at " + v.loc().str());
     }
-    impl->role = Role::Intermediate;
-    impl->name = v.name();
-    impl->loc = v.loc();
-    impl->id = next_var_id();
-    impl->node = std::make_shared<Node>(Node{v.node()->op, ins});
-    node = Var(impl);
   }
   if (!node.op()->is_random()) {
     std::string key = node.op()->signature();
@@ -79,29 +72,28 @@ Var Rewriter::rebuild(const Var& v) {
 }
 
 void Rewriter::set_rewrites(const std::vector<NodeRewrite>& rewrites) {
+  rewrites_.clear();
   by_op_.clear();
-  any_op_.clear();
-  for (const NodeRewrite& r : rewrites) {
-    if (r.tracks.empty()) any_op_.push_back(&r);
-    for (const std::type_index& t : r.tracks) by_op_[t].push_back(&r);
-  }
+  for (const NodeRewrite& r : rewrites) rewrites_.push_back(&r);
 }
 
-// Rewrites tracking this op class first, then those offered every node.
+const std::vector<const NodeRewrite*>& Rewriter::rewrites_for(const Op& op) {
+  auto [it, inserted] = by_op_.try_emplace(std::type_index(typeid(op)));
+  if (inserted)
+    for (const NodeRewrite* r : rewrites_)
+      if (!r->tracks || r->tracks(op)) it->second.push_back(r);
+  return it->second;
+}
+
+// The first rewrite tracking this node's op that returns a replacement wins.
 Var Rewriter::try_rewrites(const Var& node) {
-  auto offer = [&](const NodeRewrite* r) -> Var {
+  for (const NodeRewrite* r : rewrites_for(*node.op())) {
     Var repl = r->apply(node);
-    if (!repl.defined() || repl.same(node)) return Var();
+    if (!repl.defined() || repl.same(node)) continue;
     bump(r->name);
     if (!node.name().empty() && repl.name().empty()) repl.set_name(node.name());
     return repl;
-  };
-  auto it = by_op_.find(std::type_index(typeid(*node.op())));
-  if (it != by_op_.end())
-    for (const NodeRewrite* r : it->second)
-      if (Var repl = offer(r)) return repl;
-  for (const NodeRewrite* r : any_op_)
-    if (Var repl = offer(r)) return repl;
+  }
   return node;
 }
 

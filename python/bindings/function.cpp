@@ -133,6 +133,21 @@ py::dict stats_dict(const PlanStats& s) {
   d["calls"] = s.calls;
   d["allocations"] = s.allocations;
   d["last_call_allocations"] = s.last_call_allocations;
+  d["inplace_steps"] = s.inplace_steps;
+  d["view_steps"] = s.view_steps;
+  d["compile_seconds"] = s.compile_seconds;
+  py::list phases;  // Theano's optimizer profile: per phase, what fired and how long it took
+  for (const PhaseStats& p : s.phases) {
+    py::dict ph;
+    ph["phase"] = p.phase;
+    ph["seconds"] = p.seconds;
+    ph["sweeps"] = p.sweeps;
+    py::dict fired;
+    for (const auto& [name, n] : p.rewrites) fired[py::str(name)] = n;
+    ph["rewrites"] = fired;
+    phases.append(ph);
+  }
+  d["phases"] = phases;
   return d;
 }
 
@@ -170,7 +185,8 @@ void bind_function(py::module_& m) {
       .def_property_readonly("outputs", [](const PyFunction& f) { return f.fn().outputs(); },
                              "The output Vars after rewrites.")
       .def("stats", [](const PyFunction& f) { return stats_dict(f.fn().stats()); },
-           "Steps, buffers and allocations of the compiled program.")
+           "Steps, buffers, allocations and in-place/view steps of the compiled program, the compile time, and\n"
+           "per compile phase (in pipeline order) the rewrites that fired and the seconds it took.")
       .def("program_text", [](const PyFunction& f) { return f.fn().program_text(); },
            "The compiled program, one line per step.")
       .def("debugprint", [](const PyFunction& f) { return debugprint(f.fn()); },

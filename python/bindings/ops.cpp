@@ -3,6 +3,7 @@
 // Every function records the user's Python line for error messages.
 #include "ops/take_rows.hpp"
 #include "bindings.hpp"
+#include "ops/elementwise_kernels.hpp"
 
 namespace nabla::python {
 
@@ -77,16 +78,15 @@ void bind_elementwise(py::module_& m) {
   def_binary<le>(m, "le", "a <= b (bool)");
   def_binary<gt>(m, "gt", "a > b (bool)");
   def_binary<ge>(m, "ge", "a >= b (bool)");
-  def_unary<neg>(m, "neg", "-x");
-  def_unary<exp>(m, "exp", "e ** x");
-  def_unary<log>(m, "log", "natural logarithm");
-  def_unary<log1p>(m, "log1p", "log(1 + x), accurate near 0");
-  def_unary<sqrt>(m, "sqrt", "square root");
-  def_unary<abs>(m, "abs", "absolute value");
-  def_unary<sign>(m, "sgn", "-1, 0 or 1");
-  def_unary<tanh>(m, "tanh", "hyperbolic tangent");
-  def_unary<sigmoid>(m, "sigmoid", "1 / (1 + exp(-x))");
-  def_unary<softplus>(m, "softplus", "log(1 + exp(x)), stable");
+  // One Python function per row of the unary table, with the row's doc.
+  py::list unary_names;
+  for (const UnaryRow* row = unary_rows_begin(); row != unary_rows_end(); ++row) {
+    const UnaryFn fn = row->fn;
+    m.def(row->name, [fn](const Var& x) { AtUser at; return unary_op(fn, x, at.loc); }, py::arg("x"), row->doc);
+    unary_names.append(py::make_tuple(row->name, row->doc));
+  }
+  m.attr("sgn") = m.attr("sign");  // Theano's name
+  m.def("unary_ops", [unary_names]() { return unary_names; }, "(name, doc) of every unary elementwise op");
   def_unary<sqr>(m, "sqr", "x * x");
   def_unary<relu>(m, "relu", "maximum(x, 0)");
   m.def("where", [](const Var& c, const Var& a, const Var& b) { AtUser at; return where(c, a, b, at.loc); },

@@ -3,6 +3,8 @@ finite differences in float64, first and second order), with hypothesis
 property tests for broadcasting and reductions. Comparisons with PyTorch are
 in test_torch.py."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -34,6 +36,7 @@ UNARY = {
     "tanh": (T.tanh, np.tanh, (-3, 3), True),
     "sigmoid": (T.nnet.sigmoid, lambda x: 1 / (1 + np.exp(-x)), (-4, 4), True),
     "softplus": (T.nnet.softplus, lambda x: np.log1p(np.exp(x)), (-4, 4), True),
+    "erf": (T.erf, np.vectorize(math.erf), (-2, 2), True),
     "relu": (T.nnet.relu, lambda x: np.maximum(x, 0), (0.1, 2), True),
     "inv": (T.inv, np.reciprocal, (0.5, 2), True),
 }
@@ -467,7 +470,7 @@ def test_dropout_mask_as_in_network3():
 # ---- every op of the C++ registry is covered here ------------------------------------------------------
 COVERED = {
     "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "neq", "lt", "le", "gt", "ge", "where", "neg",
-    "exp", "log", "log1p", "sqrt", "abs", "sign", "tanh", "sigmoid", "softplus", "cast", "fill_like", "full",
+    "exp", "log", "log1p", "sqrt", "abs", "sign", "tanh", "sigmoid", "softplus", "erf", "cast", "fill_like", "full",
     "sum", "max", "min", "argmax", "shape_i", "reshape", "dimshuffle", "concatenate", "arange", "subtensor",
     "inc_subtensor", "take2d", "inc_take2d", "take_rows", "inc_rows", "matmul", "softmax", "log_softmax", "random_uniform",
     "random_normal", "random_binomial", "conv2d", "pool_2d", "softmax_xent",
@@ -477,6 +480,7 @@ INTERNAL = {
     "broadcast_like", "sum_like",  # gradients of broadcasting
     "rng_advance",  # the default update of a random stream
     "gemm_acc",  # SGD-style updates fused by a rewrite
+    "fused_elementwise",  # made by the fuse phase (tests/python/test_fusion.py)
     "conv2d_grad_input", "conv2d_grad_filters", "max_pool_grad", "max_pool_select", "softmax_xent_grad",
 }
 

@@ -24,7 +24,7 @@ __all__ = [
     # elementwise
     "add", "sub", "mul", "true_div", "pow", "maximum", "minimum", "eq", "neq", "lt", "le", "gt", "ge",
     "switch", "where", "clip", "neg", "exp", "log", "log1p", "sqrt", "sqr", "abs_", "abs", "sgn", "tanh",
-    "sigmoid", "softplus", "inv", "cast",
+    "sigmoid", "softplus", "erf", "inv", "cast",
     # reductions, linear algebra
     "sum", "mean", "max", "min", "var", "std", "argmax", "argmin", "dot",
     # shape and constructors
@@ -194,62 +194,32 @@ def clip(x, a_min, a_max):
     return maximum(minimum(x, a_max), a_min)
 
 
-def neg(x):
-    """-x."""
-    return _nabla.neg(as_var(x))
+# The unary elementwise functions come from the C++ unary table (one row each:
+# name, doc, kernels, gradient), so a new row appears here without a hand-kept list.
+# Theano's spellings: sgn for sign, abs_ for abs.
+_THEANO_NAME = {"sign": "sgn", "abs": "abs_"}
 
 
-def exp(x):
-    """e ** x."""
-    return _nabla.exp(as_var(x))
+def _unary_function(name, doc):
+    kernel = getattr(_nabla, name)
+
+    def function(x):
+        return kernel(as_var(x))
+
+    function.__name__ = function.__qualname__ = _THEANO_NAME.get(name, name)
+    function.__doc__ = doc
+    return function
 
 
-def log(x):
-    """The natural logarithm."""
-    return _nabla.log(as_var(x))
-
-
-def log1p(x):
-    """log(1 + x), accurate for small x."""
-    return _nabla.log1p(as_var(x))
-
-
-def sqrt(x):
-    """The square root."""
-    return _nabla.sqrt(as_var(x))
+UNARY_FUNCTIONS = [_THEANO_NAME.get(name, name) for name, _ in _nabla.unary_ops()]
+for _name, _doc in _nabla.unary_ops():
+    globals()[_THEANO_NAME.get(_name, _name)] = _unary_function(_name, _doc)
+abs = abs_  # noqa: A001,F821  (defined by the loop above)
 
 
 def sqr(x):
     """x * x."""
     return _nabla.sqr(as_var(x))
-
-
-def abs_(x):
-    """The absolute value (Theano's name; also T.abs)."""
-    return _nabla.abs(as_var(x))
-
-
-abs = abs_  # noqa: A001
-
-
-def sgn(x):
-    """The sign: -1, 0 or 1."""
-    return _nabla.sgn(as_var(x))
-
-
-def tanh(x):
-    """The hyperbolic tangent."""
-    return _nabla.tanh(as_var(x))
-
-
-def sigmoid(x):
-    """1 / (1 + exp(-x)) (also T.nnet.sigmoid)."""
-    return _nabla.sigmoid(as_var(x))
-
-
-def softplus(x):
-    """log(1 + exp(x)), stable for large |x| (also T.nnet.softplus)."""
-    return _nabla.softplus(as_var(x))
 
 
 def inv(x):

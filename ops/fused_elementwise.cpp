@@ -1,0 +1,206 @@
+#include "ops/fused_elementwise.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/dispatch.hpp"
+#include "core/registry.hpp"
+#include "ops/broadcast_internal.hpp"
+#include "ops/elementwise_kernels.hpp"
+
+namespace nabla {
+
+namespace {
+
+// Elements per chunk: a few dozen live chunks of floats stay within L1.
+constexpr int64_t kChunk = 256;
+// Scratch registers a fused program may use at once (stack memory per call).
+constexpr int kMaxScratch = 48;
+// Registers (inputs + instruction results) in one program.
+constexpr int kMaxRegisters = 128;
+
+const char* binary_name(BinaryFn fn) {
+  static const char* names[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum",
+                                "eq",  "neq", "lt",  "le",  "gt",  "ge"};
+  return names[size_t(fn)];
+}
+
+// How one input maps onto the output's flat positions in a call.
+enum class Feed { Full, Scalar, Block, Strided };
+
+struct InputFeed {
+  Feed kind = Feed::Full;
+  int64_t block = 0;                     // Block: the input's size, repeating along the output
+  int64_t strides[Shape::kMaxRank] = {};  // Strided: element strides over the output shape
+};
+
+}  // namespace
+
+FusedElementwiseOp::FusedElementwiseOp(DType dtype, int n_inputs, std::vector<FusedInstr> program)
+    : dtype_(dtype), n_inputs_(n_inputs), program_(std::move(program)) {
+  if (!is_float(dtype)) throw TypeError("fused_elementwise runs float32/float64 only");
+  if (program_.empty()) throw ValueError("fused_elementwise needs at least one instruction");
+  const int n_regs = n_inputs_ + int(program_.size());
+  // Linear scan: an instruction's result gets a scratch slot freed by a result
+  // whose last reader came before it. The last result goes straight to the output.
+  std::vector<int> last_use(size_t(n_regs), -1);
+  for (size_t k = 0; k < program_.size(); ++k) {
+    const FusedInstr& ins = program_[k];
+    const int self = n_inputs_ + int(k);
+    if (ins.a < 0 || ins.a >= self || (ins.binary && (ins.b < 0 || ins.b >= self)))
+      throw ValueError("fused_elementwise: instruction " + std::to_string(k) + " reads a register not yet written");
+    last_use[size_t(ins.a)] = int(k);
+    if (ins.binary) last_use[size_t(ins.b)] = int(k);
+  }
+  scratch_of_.assign(size_t(n_regs), -1);
+  std::vector<int> free_slots;
+  std::vector<int> slot_of(size_t(n_regs), -1);
+  for (size_t k = 0; k + 1 < program_.size(); ++k) {
+    const int self = n_inputs_ + int(k);
+    int slot;
+    if (!free_slots.empty()) {
+      slot = free_slots.back();
+      free_slots.pop_back();
+    } else {
+      slot = n_scratch_++;
+    }
+    scratch_of_[size_t(self)] = slot;
+    slot_of[size_t(self)] = slot;
+    for (int r : {program_[k].a, program_[k].binary ? program_[k].b : -1})
+      if (r >= n_inputs_ && last_use[size_t(r)] == int(k) && slot_of[size_t(r)] >= 0) {
+        free_slots.push_back(slot_of[size_t(r)]);
+        slot_of[size_t(r)] = -1;
+      }
+  }
+  if (n_regs > kMaxRegisters || n_scratch_ + n_inputs_ > kMaxScratch)
+    throw ValueError("fused_elementwise: program needs " + std::to_string(n_scratch_ + n_inputs_) +
+                     " registers, more than " + std::to_string(kMaxScratch));
+}
+
+std::string FusedElementwiseOp::params() const {
+  std::vector<std::string> expr(size_t(n_inputs_) + program_.size());
+  for (int i = 0; i < n_inputs_; ++i) expr[size_t(i)] = "%" + std::to_string(i);
+  for (size_t k = 0; k < program_.size(); ++k) {
+    const FusedInstr& ins = program_[k];
+    std::string& e = expr[size_t(n_inputs_) + k];
+    if (ins.binary)
+      e = std::string(binary_name(BinaryFn(ins.fn))) + "(" + expr[size_t(ins.a)] + "," + expr[size_t(ins.b)] + ")";
+    else
+      e = std::string(unary_row(UnaryFn(ins.fn)).name) + "(" + expr[size_t(ins.a)] + ")";
+  }
+  return std::string(dtype_name(dtype_)) + ":" + expr.back();
+}
+
+Type FusedElementwiseOp::infer(const InputInfos& in) const {
+  if (int(in.size()) != n_inputs_)
+    throw ValueError("expects " + std::to_string(n_inputs_) + " inputs, got " + std::to_string(in.size()));
+  Type out{dtype_, Shape{}};
+  for (size_t k = 0; k < in.size(); ++k) {
+    if (in[k].dtype != dtype_)
+      throw TypeError("input " + std::to_string(k) + " has dtype " + dtype_name(in[k].dtype) + ", the loop runs " +
+                      dtype_name(dtype_));
+    Shape s;
+    if (!detail::broadcast_shapes(out.shape, in[k].shape, s)) detail::throw_broadcast_error(out.shape, in[k].shape);
+    out.shape = s;
+  }
+  return out;
+}
+
+template <class T> void FusedElementwiseOp::run(const Tensor* const* in, Tensor& out) const {
+  const int64_t n = out.size();
+  if (n == 0) return;
+  const Shape& os = out.shape();
+  alignas(64) T scratch[kMaxScratch][kChunk];
+  const T* reg[kMaxRegisters];
+  InputFeed feeds[kMaxScratch];
+  // Inputs not laid out like the output get a scratch slot after the results'.
+  int next_slot = n_scratch_;
+  int input_slot[kMaxScratch];
+  for (int k = 0; k < n_inputs_; ++k) {
+    const Tensor& t = *in[k];
+    InputFeed& f = feeds[k];
+    input_slot[k] = -1;
+    if (t.size() == n) {
+      f.kind = Feed::Full;
+      continue;
+    }
+    input_slot[k] = next_slot++;
+    if (t.size() == 1) {
+      f.kind = Feed::Scalar;
+      std::fill(scratch[input_slot[k]], scratch[input_slot[k]] + kChunk, t.data<T>()[0]);
+    } else if (detail::is_trailing_block(t.shape(), os)) {
+      f.kind = Feed::Block;
+      f.block = t.size();
+    } else {
+      f.kind = Feed::Strided;
+      detail::broadcast_strides(t.shape(), os, f.strides);
+    }
+  }
+  int64_t os_strides[Shape::kMaxRank];
+  detail::contiguous_strides(os, os_strides);
+  T* o = out.data<T>();
+  for (int64_t i0 = 0; i0 < n; i0 += kChunk) {
+    const int64_t len = std::min(kChunk, n - i0);
+    for (int k = 0; k < n_inputs_; ++k) {
+      const T* src = in[k]->data<T>();
+      const InputFeed& f = feeds[k];
+      T* dst = input_slot[k] >= 0 ? scratch[input_slot[k]] : nullptr;
+      switch (f.kind) {
+        case Feed::Full: reg[k] = src + i0; break;
+        case Feed::Scalar: reg[k] = dst; break;
+        case Feed::Block: {
+          int64_t off = i0 % f.block, j = 0;
+          while (j < len) {
+            const int64_t run = std::min(len - j, f.block - off);
+            std::memcpy(dst + j, src + off, size_t(run) * sizeof(T));
+            j += run;
+            off = 0;
+          }
+          reg[k] = dst;
+          break;
+        }
+        case Feed::Strided: {
+          // Odometer over the output's multi-index, starting at flat position i0.
+          int64_t idx[Shape::kMaxRank], off = 0, rest = i0;
+          const int r = os.rank();
+          for (int d = 0; d < r; ++d) {
+            idx[d] = rest / os_strides[d];
+            rest %= os_strides[d];
+            off += idx[d] * f.strides[d];
+          }
+          for (int64_t j = 0; j < len; ++j) {
+            dst[j] = src[off];
+            for (int d = r - 1; d >= 0; --d) {
+              off += f.strides[d];
+              if (++idx[d] < os[d]) break;
+              off -= f.strides[d] * os[d];
+              idx[d] = 0;
+            }
+          }
+          reg[k] = dst;
+          break;
+        }
+      }
+    }
+    for (size_t p = 0; p < program_.size(); ++p) {
+      const FusedInstr& ins = program_[p];
+      const int self = n_inputs_ + int(p);
+      T* dst = p + 1 == program_.size() ? o + i0 : scratch[scratch_of_[size_t(self)]];
+      if (ins.binary)
+        binary_kernel<T>(BinaryFn(ins.fn))(reg[ins.a], reg[ins.b], dst, len);
+      else
+        unary_kernel<T>(UnaryFn(ins.fn))(reg[ins.a], dst, len);
+      reg[self] = dst;
+    }
+  }
+}
+
+void FusedElementwiseOp::perform(const Tensor* const* in, int, Tensor& out) const {
+  dispatch_float(dtype_, [&](auto tag) { run<typename decltype(tag)::type>(in, out); });
+}
+
+std::vector<Var> FusedElementwiseOp::pullback(const std::vector<Var>&, const Var&, const Var&) const {
+  throw Error("nabla: fused_elementwise has no gradient: fusion runs after grad(), on compiled graphs only");
+}
+
+}  // namespace nabla
