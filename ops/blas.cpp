@@ -135,11 +135,13 @@ Var dot(const Var& a, const Var& b, Loc loc) {
   return dimshuffle(C, {0}, loc);
 }
 
-void register_gemm_acc_op();  // ops/gemm_acc.cpp
+void register_gemm_acc_op();   // ops/gemm_acc.cpp
+void register_blas_rewrites();  // ops/blas_rewrites.cpp
 
 void register_blas_ops() {
   register_op({"matmul", "blas", "op(a) @ op(b) for matrices, op = optional transpose (one GEMM)"});
   register_gemm_acc_op();
+  register_blas_rewrites();
 }
 
 }  // namespace nabla

@@ -438,7 +438,8 @@ Var inc_take2d(const Var& x, const Var& rows, const Var& cols, const Var& y, Loc
   return apply(std::make_shared<IncTake2dKernel>(), {x, rows, cols, yy}, loc);
 }
 
-void register_take_rows_ops();  // ops/take_rows.cpp
+void register_take_rows_ops();     // ops/take_rows.cpp
+void register_indexing_rewrites();  // ops/indexing_rewrites.cpp
 
 void register_indexing_ops() {
   register_take_rows_ops();
@@ -446,6 +447,7 @@ void register_indexing_ops() {
   register_op({"inc_subtensor", "indexing", "a copy of x with x[idx] += y"});
   register_op({"take2d", "indexing", "x[rows, cols] for integer vectors (x[arange(n), y])"});
   register_op({"inc_take2d", "indexing", "a copy of x with x[rows[k], cols[k]] += y[k]"});
+  register_indexing_rewrites();
 }
 
 }  // namespace nabla

@@ -105,9 +105,12 @@ Var log_softmax(const Var& x, Loc loc) {
   return apply(std::make_shared<SoftmaxKernel>(true), {as_float(x, loc)}, loc);
 }
 
+void register_nnet_rewrites();  // ops/nnet_rewrites.cpp: softmax cross-entropy, forward and backward
+
 void register_nnet_ops() {
   register_op({"softmax", "nnet", "exp(x) / sum(exp(x)) over the last axis (stable)"});
   register_op({"log_softmax", "nnet", "x - logsumexp(x) over the last axis (stable)"});
+  register_nnet_rewrites();
 }
 
 }  // namespace nabla

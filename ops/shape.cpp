@@ -434,12 +434,15 @@ Var arange(const Dim& start, const Dim& stop, const Dim& step, Loc loc) {
   return apply(std::make_shared<ArangeKernel>(), {dim_var(start, loc), dim_var(stop, loc), dim_var(step, loc)}, loc);
 }
 
+void register_shape_rewrites();  // ops/shape_rewrites.cpp
+
 void register_shape_ops() {
   register_op({"shape_i", "shape", "size of x along one axis, as an int64 scalar"});
   register_op({"reshape", "shape", "x with a new shape of the same size (one dim may be -1)"});
   register_op({"dimshuffle", "shape", "permute axes, insert (x) or drop size-1 axes"});
   register_op({"concatenate", "shape", "join tensors along an existing axis"});
   register_op({"arange", "shape", "int64 values start, start+step, ... before stop"});
+  register_shape_rewrites();
 }
 
 }  // namespace nabla
