@@ -9,6 +9,7 @@
 #include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/blas_ops.hpp"
 
 namespace nabla {
 
@@ -42,14 +43,14 @@ void gemm_loop(const T* a, const T* b, T* c, int64_t M, int64_t N, int64_t K, bo
     }
 }
 
-class MatmulOp : public Op {
+class MatmulKernel final : public MatmulOp {
  public:
-  MatmulOp(bool ta, bool tb) : ta_(ta), tb_(tb) {}
+  MatmulKernel(bool ta, bool tb) : MatmulOp(ta, tb) {}
   std::string name() const override { return "matmul"; }
   std::string params() const override {
-    return std::string("trans_a=") + (ta_ ? "1" : "0") + ",trans_b=" + (tb_ ? "1" : "0");
+    return std::string("trans_a=") + (trans_a() ? "1" : "0") + ",trans_b=" + (trans_b() ? "1" : "0");
   }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     const Shape &a = in[0].shape, &b = in[1].shape;
     if (a.rank() != 2 || b.rank() != 2)
       throw ShapeError("matmul needs two matrices, got shapes " + a.str() + " and " + b.str() +
@@ -57,25 +58,20 @@ class MatmulOp : public Op {
     if (in[0].dtype != in[1].dtype)
       throw TypeError(std::string("dtypes ") + dtype_name(in[0].dtype) + " and " +
                       dtype_name(in[1].dtype) + " differ");
-    const int64_t ka = a[ta_ ? 0 : 1], kb = b[tb_ ? 1 : 0];
-    if (ka >= 0 && kb >= 0 && ka != kb) throw ShapeError(align_message(a, b, ta_, tb_));
-    return Type{in[0].dtype, Shape{a[ta_ ? 1 : 0], b[tb_ ? 0 : 1]}};
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    const Shape &a = in[0]->shape(), &b = in[1]->shape();
-    if (a[ta_ ? 0 : 1] != b[tb_ ? 1 : 0]) throw ShapeError(align_message(a, b, ta_, tb_));
-    return Shape{a[ta_ ? 1 : 0], b[tb_ ? 0 : 1]};
+    const int64_t ka = a[trans_a() ? 0 : 1], kb = b[trans_b() ? 1 : 0];
+    if (ka >= 0 && kb >= 0 && ka != kb) throw ShapeError(align_message(a, b, trans_a(), trans_b()));
+    return Type{in[0].dtype, Shape{a[trans_a() ? 1 : 0], b[trans_b() ? 0 : 1]}};
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const Shape &as = in[0]->shape(), &bs = in[1]->shape();
-    const int64_t M = as[ta_ ? 1 : 0], K = as[ta_ ? 0 : 1], N = bs[tb_ ? 0 : 1];
+    const int64_t M = as[trans_a() ? 1 : 0], K = as[trans_a() ? 0 : 1], N = bs[trans_b() ? 0 : 1];
     const int64_t lda = as[1], ldb = bs[1];
     if (M == 0 || N == 0) return;
     if (K == 0) {
       std::memset(out.raw(), 0, out.nbytes());
       return;
     }
-    const auto opa = ta_ ? CblasTrans : CblasNoTrans, opb = tb_ ? CblasTrans : CblasNoTrans;
+    const auto opa = trans_a() ? CblasTrans : CblasNoTrans, opb = trans_b() ? CblasTrans : CblasNoTrans;
     switch (out.dtype()) {
       case DType::Float32:
         cblas_sgemm(CblasRowMajor, opa, opb, int(M), int(N), int(K), 1.0f, in[0]->data<float>(),
@@ -88,20 +84,17 @@ class MatmulOp : public Op {
       default:
         dispatch(out.dtype(), [&](auto tag) {
           using T = typename decltype(tag)::type;
-          gemm_loop<T>(in[0]->data<T>(), in[1]->data<T>(), out.data<T>(), M, N, K, ta_, tb_, lda, ldb);
+          gemm_loop<T>(in[0]->data<T>(), in[1]->data<T>(), out.data<T>(), M, N, K, trans_a(), trans_b(), lda, ldb);
         });
     }
   }
   std::vector<Var> pullback(const std::vector<Var>& inputs, const Var&, const Var& g) const override {
     const Var &A = inputs[0], &B = inputs[1];
-    if (!ta_ && !tb_) return {matmul(g, B, false, true), matmul(A, g, true, false)};
-    if (ta_ && !tb_) return {matmul(B, g, false, true), matmul(A, g, false, false)};
-    if (!ta_ && tb_) return {matmul(g, B, false, false), matmul(g, A, true, false)};
+    if (!trans_a() && !trans_b()) return {matmul(g, B, false, true), matmul(A, g, true, false)};
+    if (trans_a() && !trans_b()) return {matmul(B, g, false, true), matmul(A, g, false, false)};
+    if (!trans_a() && trans_b()) return {matmul(g, B, false, false), matmul(g, A, true, false)};
     return {matmul(B, g, true, true), matmul(g, A, true, true)};
   }
-
- private:
-  bool ta_, tb_;
 };
 
 }  // namespace
@@ -113,7 +106,7 @@ Var matmul(const Var& a, const Var& b, bool trans_a, bool trans_b, Loc loc) {
     if (x.dtype() != t) x = cast(x, t, loc);
     if (y.dtype() != t) y = cast(y, t, loc);
   }
-  return apply(std::make_shared<MatmulOp>(trans_a, trans_b), {x, y}, loc);
+  return apply(std::make_shared<MatmulKernel>(trans_a, trans_b), {x, y}, loc);
 }
 
 Var dot(const Var& a, const Var& b, Loc loc) {
@@ -142,11 +135,13 @@ Var dot(const Var& a, const Var& b, Loc loc) {
   return dimshuffle(C, {0}, loc);
 }
 
-void register_gemm_acc_op();  // ops/gemm_acc.cpp
+void register_gemm_acc_op();   // ops/gemm_acc.cpp
+void register_blas_rewrites();  // ops/blas_rewrites.cpp
 
 void register_blas_ops() {
   register_op({"matmul", "blas", "op(a) @ op(b) for matrices, op = optional transpose (one GEMM)"});
   register_gemm_acc_op();
+  register_blas_rewrites();
 }
 
 }  // namespace nabla

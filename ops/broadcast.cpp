@@ -9,6 +9,7 @@
 #include "core/registry.hpp"
 #include "ops/api.hpp"
 #include "ops/broadcast_internal.hpp"
+#include "ops/broadcast_ops.hpp"
 
 namespace nabla {
 
@@ -20,7 +21,7 @@ std::string number(double v) {
   return buf;
 }
 
-void expect_inputs(const std::vector<Type>& in, size_t n) {
+void expect_inputs(const InputInfos& in, size_t n) {
   if (in.size() != n)
     throw ValueError("expects " + std::to_string(n) + " inputs, got " + std::to_string(in.size()));
 }
@@ -30,7 +31,7 @@ class BroadcastLikeOp : public Op {
  public:
   std::string name() const override { return "broadcast_like"; }
 
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     expect_inputs(in, 2);
     const Shape& a = in[0].shape;
     const Shape& r = in[1].shape;
@@ -41,11 +42,6 @@ class BroadcastLikeOp : public Op {
     for (int i = 0; i < a.rank(); ++i)
       if (out.shape[i + off] == -1 && a[i] > 1) out.shape[i + off] = a[i];
     return out;
-  }
-
-  Shape out_shape(const Tensor* const* in, int n_in) const override {
-    check(in[0]->shape(), in[1]->shape());
-    return in[1]->shape();
   }
 
   void perform(const Tensor* const* in, int n_in, Tensor& out) const override {
@@ -102,15 +98,10 @@ class SumLikeOp : public Op {
  public:
   std::string name() const override { return "sum_like"; }
 
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     expect_inputs(in, 2);
     check(in[0].shape, in[1].shape);
     return Type{in[0].dtype, in[1].shape};
-  }
-
-  Shape out_shape(const Tensor* const* in, int n_in) const override {
-    check(in[0]->shape(), in[1]->shape());
-    return in[1]->shape();
   }
 
   void perform(const Tensor* const* in, int n_in, Tensor& out) const override {
@@ -147,40 +138,35 @@ class SumLikeOp : public Op {
   }
 };
 
+// Every element of `out` set to `value` (bool: value != 0).
+void fill_with(Tensor& out, double value) {
+  dispatch(out.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T v = std::is_same<T, bool>::value ? T(value != 0) : static_cast<T>(value);
+    T* p = out.data<T>();
+    for (int64_t i = 0, n = out.size(); i < n; ++i) p[i] = v;
+  });
+}
+
 // fill_like(x, value, dtype): x's shape, every element `value`. Reads only x's shape.
-class FillLikeOp : public Op {
+class FillLikeKernel final : public FillLikeOp {
  public:
-  FillLikeOp(double value, DType dtype) : value_(value), dtype_(dtype) {}
+  FillLikeKernel(double value, DType dtype) : FillLikeOp(value, dtype) {}
   std::string name() const override { return "fill_like"; }
   std::string params() const override {
-    return "value=" + number(value_) + ",dtype=" + dtype_name(dtype_);
+    return "value=" + number(value()) + ",dtype=" + dtype_name(dtype());
   }
 
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     expect_inputs(in, 1);
-    return Type{dtype_, in[0].shape};
+    return Type{dtype(), in[0].shape};
   }
 
-  Shape out_shape(const Tensor* const* in, int n_in) const override { return in[0]->shape(); }
-
-  void perform(const Tensor* const* in, int n_in, Tensor& out) const override { fill(out, value_); }
+  void perform(const Tensor* const* in, int n_in, Tensor& out) const override { fill_with(out, value()); }
 
   std::vector<Var> pullback(const std::vector<Var>& in, const Var& out, const Var& g) const override {
     return no_gradient(in);
   }
-
-  static void fill(Tensor& out, double value) {
-    dispatch(out.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T v = std::is_same<T, bool>::value ? T(value != 0) : static_cast<T>(value);
-      T* p = out.data<T>();
-      for (int64_t i = 0, n = out.size(); i < n; ++i) p[i] = v;
-    });
-  }
-
- private:
-  double value_;
-  DType dtype_;
 };
 
 // full(shape, value, dtype): constant dims live in params; each -1 there is
@@ -193,7 +179,9 @@ class FullOp : public Op {
     return "shape=" + dims_.str() + ",value=" + number(value_) + ",dtype=" + dtype_name(dtype_);
   }
 
-  Type infer(const std::vector<Type>& in) const override {
+  // Dims given by an input are known when its value is (a constant, or at run time).
+  Type infer(const InputInfos& in) const override {
+    Shape s = dims_;
     size_t k = 0;
     for (int d = 0; d < dims_.rank(); ++d) {
       if (dims_[d] >= 0) continue;
@@ -201,27 +189,20 @@ class FullOp : public Op {
       if (in[k].rank() != 0 || !is_integer(in[k].dtype))
         throw TypeError("dimension " + std::to_string(d) + " must be an integer scalar, got " +
                         in[k].str());
+      if (in[k].has_value) {
+        if (in[k].value < 0)
+          throw ValueError("dimension " + std::to_string(d) + " is " + std::to_string(in[k].value) +
+                           " (must be >= 0)");
+        s[d] = in[k].value;
+      }
       ++k;
     }
     if (k != in.size()) throw ValueError("too many dimension inputs");
-    return Type{dtype_, dims_};
-  }
-
-  Shape out_shape(const Tensor* const* in, int n_in) const override {
-    Shape s = dims_;
-    int k = 0;
-    for (int d = 0; d < s.rank(); ++d) {
-      if (s[d] >= 0) continue;
-      s[d] = in[k++]->iat(0);
-      if (s[d] < 0)
-        throw ValueError("dimension " + std::to_string(d) + " is " + std::to_string(s[d]) +
-                         " (must be >= 0)");
-    }
-    return s;
+    return Type{dtype_, s};
   }
 
   void perform(const Tensor* const* in, int n_in, Tensor& out) const override {
-    FillLikeOp::fill(out, value_);
+    fill_with(out, value_);
   }
 
   std::vector<Var> pullback(const std::vector<Var>& in, const Var& out, const Var& g) const override {
@@ -250,7 +231,7 @@ Var fill_like(const Var& x, double value, Loc loc) {
   if (!x.defined())
     throw ValueError("nabla: fill_like: the input is an undefined Var\n  in the expression created at " +
                      loc.str());
-  return apply(std::make_shared<FillLikeOp>(value, x.dtype()), {x}, loc);
+  return apply(std::make_shared<FillLikeKernel>(value, x.dtype()), {x}, loc);
 }
 
 Var zeros_like(const Var& x, Loc loc) { return fill_like(x, 0.0, loc); }

@@ -191,16 +191,13 @@ class ConvOp : public Op {
   }
   std::string params() const override { return flip_ ? "flip=1" : "flip=0"; }
 
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     const char* n0 = kind_ == ConvKind::GradInput ? "output gradient" : "input";
     const char* n1 = kind_ == ConvKind::GradFilters ? "output gradient" : "filters";
     require_rank4(in[0], n0, in[1], n1);
     require_rank4(in[1], n1, in[0], n0);
     require_float_pair(in[0], in[1]);
     return Type{in[0].dtype, shape_of(in[0].shape, in[1].shape)};
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    return shape_of(in[0]->shape(), in[1]->shape());
   }
 
   void perform(const Tensor* const* in, int, Tensor& out) const override {

@@ -7,6 +7,7 @@
 #include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/blas_ops.hpp"
 #include "ops/gemm_acc.hpp"
 
 namespace nabla {
@@ -17,43 +18,33 @@ Shape product_shape(const Shape& a, const Shape& b, bool ta, bool tb) {
   return Shape{a[ta ? 1 : 0], b[tb ? 0 : 1]};
 }
 
-class GemmAccOp : public Op {
+class GemmAccKernel final : public GemmAccOp {
  public:
-  GemmAccOp(bool ta, bool tb) : ta_(ta), tb_(tb) {}
+  GemmAccKernel(bool ta, bool tb) : GemmAccOp(ta, tb) {}
   std::string name() const override { return "gemm_acc"; }
   int inplace_input() const override { return 0; }  // c: the update of a weight matrix
   std::string params() const override {
-    return std::string("trans_a=") + (ta_ ? "1" : "0") + ",trans_b=" + (tb_ ? "1" : "0");
+    return std::string("trans_a=") + (trans_a() ? "1" : "0") + ",trans_b=" + (trans_b() ? "1" : "0");
   }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     const Type &c = in[0], &alpha = in[1], &a = in[2], &b = in[3];
     if (c.rank() != 2 || a.rank() != 2 || b.rank() != 2 || alpha.rank() != 0)
       throw ShapeError("gemm_acc needs a matrix c, a scalar alpha and matrices a, b; got " + c.shape.str() +
                        ", " + alpha.shape.str() + ", " + a.shape.str() + ", " + b.shape.str());
     if (!is_float(c.dtype) || c.dtype != a.dtype || c.dtype != b.dtype || c.dtype != alpha.dtype)
       throw TypeError("gemm_acc needs one float dtype for all inputs");
-    const int64_t ka = a.shape[ta_ ? 0 : 1], kb = b.shape[tb_ ? 1 : 0];
+    const int64_t ka = a.shape[trans_a() ? 0 : 1], kb = b.shape[trans_b() ? 1 : 0];
     if (ka >= 0 && kb >= 0 && ka != kb)
       throw ShapeError("shapes " + a.shape.str() + " and " + b.shape.str() + " are not aligned");
-    const Shape p = product_shape(a.shape, b.shape, ta_, tb_);
+    const Shape p = product_shape(a.shape, b.shape, trans_a(), trans_b());
     for (int d = 0; d < 2; ++d)
       if (p[d] >= 0 && c.shape[d] >= 0 && p[d] != c.shape[d] && p[d] != 1)
         throw ShapeError("the product " + p.str() + " does not fit c " + c.shape.str());
     return c;
   }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    const Shape &a = in[2]->shape(), &b = in[3]->shape();
-    if (a[ta_ ? 0 : 1] != b[tb_ ? 1 : 0])
-      throw ShapeError("shapes " + a.str() + " and " + b.str() + " are not aligned");
-    const Shape p = product_shape(a, b, ta_, tb_), &c = in[0]->shape();
-    for (int d = 0; d < 2; ++d)
-      if (p[d] != c[d] && p[d] != 1)
-        throw ShapeError("the product " + p.str() + " does not fit c " + c.str());
-    return c;
-  }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const Tensor &c = *in[0], &a = *in[2], &b = *in[3];
-    const Shape p = product_shape(a.shape(), b.shape(), ta_, tb_);
+    const Shape p = product_shape(a.shape(), b.shape(), trans_a(), trans_b());
     if (out.raw() != c.raw()) std::memcpy(out.raw(), c.raw(), c.nbytes());
     if (p == c.shape()) return gemm(in, out, 1.0);
     // Rare: a one-row or one-column product broadcast over c.
@@ -69,15 +60,15 @@ class GemmAccOp : public Op {
     });
   }
   std::vector<Var> pullback(const std::vector<Var>& inputs, const Var&, const Var& g) const override {
-    const Var &c = inputs[0], &alpha = inputs[1], &a = inputs[2], &b = inputs[3];
-    const Var prod = matmul(a, b, ta_, tb_);
+    const Var &alpha = inputs[1], &a = inputs[2], &b = inputs[3];
+    const Var prod = matmul(a, b, trans_a(), trans_b());
     // The product may have broadcast over c: sum the gradient back to its shape.
     const Var gp = sum_like(g, prod);
     const Var ga = mul(alpha, gp);
     std::vector<Var> grads_ab;
-    if (!ta_ && !tb_) grads_ab = {matmul(ga, b, false, true), matmul(a, ga, true, false)};
-    else if (ta_ && !tb_) grads_ab = {matmul(b, ga, false, true), matmul(a, ga, false, false)};
-    else if (!ta_ && tb_) grads_ab = {matmul(ga, b, false, false), matmul(ga, a, true, false)};
+    if (!trans_a() && !trans_b()) grads_ab = {matmul(ga, b, false, true), matmul(a, ga, true, false)};
+    else if (trans_a() && !trans_b()) grads_ab = {matmul(b, ga, false, true), matmul(a, ga, false, false)};
+    else if (!trans_a() && trans_b()) grads_ab = {matmul(ga, b, false, false), matmul(ga, a, true, false)};
     else grads_ab = {matmul(b, ga, true, true), matmul(ga, a, true, true)};
     return {g, sum(mul(gp, prod)), grads_ab[0], grads_ab[1]};
   }
@@ -86,13 +77,13 @@ class GemmAccOp : public Op {
   // dst = alpha * op(a) @ op(b) + beta * dst, dst shaped like the product.
   void gemm(const Tensor* const* in, Tensor& dst, double beta) const {
     const Tensor &a = *in[2], &b = *in[3];
-    const int64_t M = a.shape()[ta_ ? 1 : 0], N = b.shape()[tb_ ? 0 : 1], K = a.shape()[ta_ ? 0 : 1];
+    const int64_t M = a.shape()[trans_a() ? 1 : 0], N = b.shape()[trans_b() ? 0 : 1], K = a.shape()[trans_a() ? 0 : 1];
     if (M == 0 || N == 0) return;
     if (K == 0) {
       if (beta == 0.0) std::memset(dst.raw(), 0, dst.nbytes());
       return;
     }
-    const auto opa = ta_ ? CblasTrans : CblasNoTrans, opb = tb_ ? CblasTrans : CblasNoTrans;
+    const auto opa = trans_a() ? CblasTrans : CblasNoTrans, opb = trans_b() ? CblasTrans : CblasNoTrans;
     const int lda = int(a.shape()[1]), ldb = int(b.shape()[1]);
     if (dst.dtype() == DType::Float32)
       cblas_sgemm(CblasRowMajor, opa, opb, int(M), int(N), int(K), in[1]->data<float>()[0], a.data<float>(), lda,
@@ -101,13 +92,12 @@ class GemmAccOp : public Op {
       cblas_dgemm(CblasRowMajor, opa, opb, int(M), int(N), int(K), in[1]->data<double>()[0], a.data<double>(),
                   lda, b.data<double>(), ldb, beta, dst.data<double>(), int(N));
   }
-  bool ta_, tb_;
 };
 
 }  // namespace
 
 Var gemm_acc(const Var& c, const Var& alpha, const Var& a, const Var& b, bool trans_a, bool trans_b, Loc loc) {
-  return apply(std::make_shared<GemmAccOp>(trans_a, trans_b), {c, alpha, a, b}, loc);
+  return apply(std::make_shared<GemmAccKernel>(trans_a, trans_b), {c, alpha, a, b}, loc);
 }
 
 void register_gemm_acc_op() {

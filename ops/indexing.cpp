@@ -7,6 +7,7 @@
 #include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/indexing_ops.hpp"
 #include "ops/strided_copy.hpp"
 
 namespace nabla {
@@ -131,31 +132,44 @@ int64_t adjust_slice(int64_t n, bool has_start, int64_t start, bool has_stop, in
   return start > stop ? (start - stop - step - 1) / (-step) : 0;
 }
 
-// Static output shape of x[specs]: -1 where a dim or a bound is unknown.
-Shape infer_view(const IndexSpecs& specs, const Shape& xs) {
+// The value of a bound when it is known: a constant, or an input whose value
+// is (a constant while building, always at run time). Absent bounds read 0.
+bool bound_value(const BoundSpec& b, const InputInfos& in, int64_t& v) {
+  if (b.kind != BoundKind::Input) {
+    v = b.value;
+    return true;
+  }
+  const InputInfo& info = in[size_t(b.value)];
+  v = info.value;
+  return info.has_value;
+}
+
+// The output shape of x[specs], x being in[0]: -1 where a dim or a bound is unknown.
+Shape infer_view(const IndexSpecs& specs, const InputInfos& in) {
+  const Shape& xs = in[0].shape;
   if (int(specs.size()) > xs.rank())
     throw ValueError("too many indices (" + std::to_string(specs.size()) + ") for shape " + xs.str());
   Shape out;
   for (size_t k = 0; k < specs.size(); ++k) {
     const IndexSpec& s = specs[k];
     const int64_t n = xs[int(k)];
+    int64_t v[3];
     bool known = true;
-    for (const BoundSpec& b : s.b) known &= b.kind != BoundKind::Input;
+    for (int j = 0; j < 3; ++j) known &= bound_value(s.b[j], in, v[j]);
     if (!s.is_slice) {
-      if (known && n >= 0) adjust_index(s.b[0].value, n, int(k));
+      if (known && n >= 0) adjust_index(v[0], n, int(k));
       continue;
     }
     const bool has_step = s.b[2].kind != BoundKind::Absent;
-    if (has_step && s.b[2].kind == BoundKind::Constant && s.b[2].value == 0)
-      throw ValueError("slice step must not be 0");
+    int64_t step = 1;
+    if (has_step && bound_value(s.b[2], in, step) && step == 0) throw ValueError("slice step must not be 0");
     if (!known || n < 0) {
       out.push_back(-1);
       continue;
     }
     int64_t first;
-    out.push_back(adjust_slice(n, s.b[0].kind != BoundKind::Absent, s.b[0].value,
-                               s.b[1].kind != BoundKind::Absent, s.b[1].value,
-                               has_step ? s.b[2].value : 1, first));
+    out.push_back(adjust_slice(n, s.b[0].kind != BoundKind::Absent, v[0], s.b[1].kind != BoundKind::Absent,
+                               v[1], step, first));
   }
   for (int k = int(specs.size()); k < xs.rank(); ++k) out.push_back(xs[k]);
   return out;
@@ -250,17 +264,14 @@ Shape broadcast_strides(const Shape& ys, const Shape& dims, const Shape& xs) {
 }
 
 // ---- subtensor -------------------------------------------------------------------
-class SubtensorOp : public Op {
+class SubtensorKernel final : public SubtensorOp {
  public:
-  explicit SubtensorOp(IndexSpecs specs) : specs_(std::move(specs)) {}
+  explicit SubtensorKernel(IndexSpecs specs) : specs_(std::move(specs)) {}
   std::string name() const override { return "subtensor"; }
   std::string params() const override { return "idx=" + specs_str(specs_); }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     for (size_t i = 1; i < in.size(); ++i) require_int_scalar(in[i], i);
-    return Type{in[0].dtype, infer_view(specs_, in[0].shape)};
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    return resolve_view(specs_, in[0]->shape(), in).dims;
+    return Type{in[0].dtype, infer_view(specs_, in)};
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const View v = resolve_view(specs_, in[0]->shape(), in);
@@ -284,12 +295,12 @@ class IncSubtensorOp : public Op {
   explicit IncSubtensorOp(IndexSpecs specs) : specs_(std::move(specs)) {}
   std::string name() const override { return "inc_subtensor"; }
   std::string params() const override { return "idx=" + specs_str(specs_); }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     for (size_t i = 2; i < in.size(); ++i) require_int_scalar(in[i], i);
     if (in[1].dtype != in[0].dtype)
       throw TypeError(std::string("y has dtype ") + dtype_name(in[1].dtype) + " but x has " +
                       dtype_name(in[0].dtype));
-    const Shape view = infer_view(specs_, in[0].shape);
+    const Shape view = infer_view(specs_, in);
     const Shape& ys = in[1].shape;
     bool ok = ys.rank() <= view.rank();
     for (int j = view.rank() - 1, k = ys.rank() - 1; ok && k >= 0; --j, --k)
@@ -298,11 +309,6 @@ class IncSubtensorOp : public Op {
       throw ShapeError("cannot broadcast y of shape " + ys.str() + " to the slice shape " +
                        view.str() + " of x " + in[0].shape.str());
     return in[0];
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    const View v = resolve_view(specs_, in[0]->shape(), in);
-    broadcast_strides(in[1]->shape(), v.dims, in[0]->shape());
-    return in[0]->shape();
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const View v = resolve_view(specs_, in[0]->shape(), in);
@@ -339,13 +345,6 @@ void check_pair_types(const Type& x, const Type& rows, const Type& cols) {
                      " must have the same length");
 }
 
-int64_t pair_count(const Tensor& rows, const Tensor& cols) {
-  if (rows.size() != cols.size())
-    throw ShapeError("rows of shape " + rows.shape().str() + " and cols of shape " +
-                     cols.shape().str() + " must have the same length");
-  return rows.size();
-}
-
 // Flat offset of x[rows[k], cols[k]] (negative indices from the end).
 inline int64_t pair_offset(const Tensor& rows, const Tensor& cols, int64_t k, const Shape& xs) {
   const int64_t r = index_at(rows, k), c = index_at(cols, k);
@@ -359,15 +358,12 @@ inline int64_t pair_offset(const Tensor& rows, const Tensor& cols, int64_t k, co
   return rr * xs[1] + cc;
 }
 
-class Take2dOp : public Op {
+class Take2dKernel final : public Take2dOp {
  public:
   std::string name() const override { return "take2d"; }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     check_pair_types(in[0], in[1], in[2]);
     return Type{in[0].dtype, Shape{in[1].shape[0] >= 0 ? in[1].shape[0] : in[2].shape[0]}};
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    return Shape{pair_count(*in[1], *in[2])};
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const Shape& xs = in[0]->shape();
@@ -383,10 +379,10 @@ class Take2dOp : public Op {
   }
 };
 
-class IncTake2dOp : public Op {
+class IncTake2dKernel final : public IncTake2dOp {
  public:
   std::string name() const override { return "inc_take2d"; }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     check_pair_types(in[0], in[1], in[2]);
     if (in[3].dtype != in[0].dtype)
       throw TypeError(std::string("y has dtype ") + dtype_name(in[3].dtype) + " but x has " +
@@ -396,13 +392,6 @@ class IncTake2dOp : public Op {
       throw ShapeError("y of shape " + in[3].shape.str() + " must be a vector with one value per (row, col) pair (rows " +
                        in[1].shape.str() + ", cols " + in[2].shape.str() + ")");
     return in[0];
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    const int64_t n = pair_count(*in[1], *in[2]);
-    if (in[3]->size() != n)
-      throw ShapeError("y of shape " + in[3]->shape().str() + " must have one value per (row, col) pair (rows " +
-                       in[1]->shape().str() + ", cols " + in[2]->shape().str() + ")");
-    return in[0]->shape();
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const Shape& xs = in[0]->shape();
@@ -426,7 +415,7 @@ class IncTake2dOp : public Op {
 Var subtensor(const Var& x, const std::vector<Index>& idx, Loc loc) {
   std::vector<Var> inputs{x};
   IndexSpecs specs = make_specs(idx, inputs);
-  return apply(std::make_shared<SubtensorOp>(std::move(specs)), std::move(inputs), loc);
+  return apply(std::make_shared<SubtensorKernel>(std::move(specs)), std::move(inputs), loc);
 }
 
 Var slice(const Var& x, Bound start, Bound stop, Loc loc) {
@@ -441,15 +430,16 @@ Var inc_subtensor(const Var& x, const Var& y, const std::vector<Index>& idx, Loc
 }
 
 Var take2d(const Var& x, const Var& rows, const Var& cols, Loc loc) {
-  return apply(std::make_shared<Take2dOp>(), {x, rows, cols}, loc);
+  return apply(std::make_shared<Take2dKernel>(), {x, rows, cols}, loc);
 }
 
 Var inc_take2d(const Var& x, const Var& rows, const Var& cols, const Var& y, Loc loc) {
   Var yy = x.defined() && y.defined() && y.dtype() != x.dtype() ? cast(y, x.dtype(), loc) : y;
-  return apply(std::make_shared<IncTake2dOp>(), {x, rows, cols, yy}, loc);
+  return apply(std::make_shared<IncTake2dKernel>(), {x, rows, cols, yy}, loc);
 }
 
-void register_take_rows_ops();  // ops/take_rows.cpp
+void register_take_rows_ops();     // ops/take_rows.cpp
+void register_indexing_rewrites();  // ops/indexing_rewrites.cpp
 
 void register_indexing_ops() {
   register_take_rows_ops();
@@ -457,6 +447,7 @@ void register_indexing_ops() {
   register_op({"inc_subtensor", "indexing", "a copy of x with x[idx] += y"});
   register_op({"take2d", "indexing", "x[rows, cols] for integer vectors (x[arange(n), y])"});
   register_op({"inc_take2d", "indexing", "a copy of x with x[rows[k], cols[k]] += y[k]"});
+  register_indexing_rewrites();
 }
 
 }  // namespace nabla

@@ -12,6 +12,7 @@
 #include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/nnet_ops.hpp"
 
 namespace nabla {
 
@@ -49,18 +50,17 @@ T row_sum(const T* x, int64_t n) {
   return s;
 }
 
-class SoftmaxOp : public Op {
+class SoftmaxKernel final : public SoftmaxOp {
  public:
-  explicit SoftmaxOp(bool log) : log_(log) {}
-  std::string name() const override { return log_ ? "log_softmax" : "softmax"; }
-  Type infer(const std::vector<Type>& in) const override {
+  explicit SoftmaxKernel(bool log) : SoftmaxOp(log) {}
+  std::string name() const override { return is_log() ? "log_softmax" : "softmax"; }
+  Type infer(const InputInfos& in) const override {
     if (!is_float(in[0].dtype))
       throw TypeError(std::string("needs a float tensor, got ") + in[0].str());
     if (in[0].rank() < 1)
       throw ShapeError("needs at least one axis, got shape " + in[0].shape.str());
     return in[0];
   }
-  Shape out_shape(const Tensor* const* in, int) const override { return in[0]->shape(); }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const int64_t n = out.shape()[out.rank() - 1];
     if (n == 0 || out.size() == 0) return;
@@ -73,7 +73,7 @@ class SoftmaxOp : public Op {
       for (int64_t i = 0; i < rows; ++i) {
         T* orow = o + i * n;
         const T s = row_sum(orow, n);
-        if (log_) {
+        if (is_log()) {
           // log_softmax = (x - max) - log(sum(exp(x - max)))
           const T* xr = x + i * n;
           const T shift = row_max(xr, n) + std::log(s);
@@ -86,12 +86,9 @@ class SoftmaxOp : public Op {
     });
   }
   std::vector<Var> pullback(const std::vector<Var>&, const Var& y, const Var& g) const override {
-    if (log_) return {g - exp(y) * sum(g, Axes(-1), true)};
+    if (is_log()) return {g - exp(y) * sum(g, Axes(-1), true)};
     return {(g - sum(g * y, Axes(-1), true)) * y};
   }
-
- private:
-  bool log_;
 };
 
 Var as_float(const Var& x, Loc loc) {
@@ -101,16 +98,19 @@ Var as_float(const Var& x, Loc loc) {
 }  // namespace
 
 Var softmax(const Var& x, Loc loc) {
-  return apply(std::make_shared<SoftmaxOp>(false), {as_float(x, loc)}, loc);
+  return apply(std::make_shared<SoftmaxKernel>(false), {as_float(x, loc)}, loc);
 }
 
 Var log_softmax(const Var& x, Loc loc) {
-  return apply(std::make_shared<SoftmaxOp>(true), {as_float(x, loc)}, loc);
+  return apply(std::make_shared<SoftmaxKernel>(true), {as_float(x, loc)}, loc);
 }
+
+void register_nnet_rewrites();  // ops/nnet_rewrites.cpp: softmax cross-entropy, forward and backward
 
 void register_nnet_ops() {
   register_op({"softmax", "nnet", "exp(x) / sum(exp(x)) over the last axis (stable)"});
   register_op({"log_softmax", "nnet", "x - logsumexp(x) over the last axis (stable)"});
+  register_nnet_rewrites();
 }
 
 }  // namespace nabla

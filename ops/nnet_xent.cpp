@@ -10,6 +10,7 @@
 #include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/nnet_ops.hpp"
 
 namespace nabla {
 
@@ -22,12 +23,6 @@ void check_logits_labels(const Type& z, const Type& y) {
     throw TypeError("labels must be an integer vector, got " + y.str());
   if (z.shape[0] >= 0 && y.shape[0] >= 0 && z.shape[0] != y.shape[0])
     throw ShapeError("z of shape " + z.shape.str() + " and labels of shape " + y.shape.str() +
-                     " must have one label per row");
-}
-
-void check_rows(const Shape& z, const Shape& y) {
-  if (z[0] != y[0])
-    throw ShapeError("z of shape " + z.str() + " and labels of shape " + y.str() +
                      " must have one label per row");
 }
 
@@ -48,16 +43,12 @@ T row_logsumexp(const T* z, int64_t k) {
   return m + std::log(s);
 }
 
-class SoftmaxXentOp : public Op {
+class SoftmaxXentKernel final : public SoftmaxXentOp {
  public:
   std::string name() const override { return "softmax_xent"; }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     check_logits_labels(in[0], in[1]);
     return Type{in[0].dtype, Shape{in[0].shape[0] >= 0 ? in[0].shape[0] : in[1].shape[0]}};
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    check_rows(in[0]->shape(), in[1]->shape());
-    return Shape{in[0]->shape()[0]};
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const int64_t n = in[0]->shape()[0], k = in[0]->shape()[1];
@@ -77,21 +68,16 @@ class SoftmaxXentOp : public Op {
   }
 };
 
-class SoftmaxXentGradOp : public Op {
+class SoftmaxXentGradKernel final : public SoftmaxXentGradOp {
  public:
   std::string name() const override { return "softmax_xent_grad"; }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     check_logits_labels(in[0], in[1]);
     const Type &z = in[0], &g = in[2];
     if (g.dtype != z.dtype || g.rank() != 1 || (g.shape[0] >= 0 && z.shape[0] >= 0 && g.shape[0] != z.shape[0]))
       throw ShapeError("g must be a vector of " + std::string(dtype_name(z.dtype)) +
                        " with one value per row of z " + z.shape.str() + ", got " + g.str());
-    return z;
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    check_rows(in[0]->shape(), in[1]->shape());
-    check_rows(in[0]->shape(), in[2]->shape());
-    return in[0]->shape();
+    return Type{z.dtype, z.shape};
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const int64_t n = in[0]->shape()[0], k = in[0]->shape()[1];
@@ -130,13 +116,13 @@ Var float_logits(const Var& z, Loc loc) {
 }  // namespace
 
 Var softmax_xent(const Var& z, const Var& labels, Loc loc) {
-  return apply(std::make_shared<SoftmaxXentOp>(), {float_logits(z, loc), labels}, loc);
+  return apply(std::make_shared<SoftmaxXentKernel>(), {float_logits(z, loc), labels}, loc);
 }
 
 Var softmax_xent_grad(const Var& z, const Var& labels, const Var& gout, Loc loc) {
   const Var zz = float_logits(z, loc);
   const Var g = zz.defined() && gout.defined() && gout.dtype() != zz.dtype() ? cast(gout, zz.dtype(), loc) : gout;
-  return apply(std::make_shared<SoftmaxXentGradOp>(), {zz, labels, g}, loc);
+  return apply(std::make_shared<SoftmaxXentGradKernel>(), {zz, labels, g}, loc);
 }
 
 void register_xent_ops() {

@@ -182,7 +182,7 @@ class PoolOp : public Op {
            "),ignore_border=" + (w_.ignore_border ? "1" : "0");
   }
 
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     const Type& x = in[0];
     if (x.rank() < 2) throw ShapeError("needs at least 2 axes (..., H, W), got shape " + x.shape.str());
     const Shape pooled = w_.pooled(x.shape);
@@ -195,14 +195,6 @@ class PoolOp : public Op {
     check_second(x.shape, v.shape, want);
     return Type{x.dtype, kind_ == PoolKind::Grad ? x.shape : pooled};
   }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    const Shape& x = in[0]->shape();
-    const Shape pooled = w_.pooled(x);
-    if (kind_ == PoolKind::Max) return pooled;
-    check_second(x, in[1]->shape(), kind_ == PoolKind::Grad ? pooled : x);
-    return kind_ == PoolKind::Grad ? x : pooled;
-  }
-
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const Tensor& x = *in[0];
     if (kind_ == PoolKind::Max)  // any dtype

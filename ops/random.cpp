@@ -64,7 +64,8 @@ class RandomOp : public Op {
            dtype_name(dtype_);
   }
   bool is_random() const override { return true; }
-  Type infer(const std::vector<Type>& in) const override {
+  // Dims given by inputs are known when their values are (at run time, always).
+  Type infer(const InputInfos& in) const override {
     if (in[0].dtype != DType::Int64 || in[0].shape != Shape{2})
       throw TypeError("the random state must be int64 of shape (2,), got " + in[0].str());
     for (size_t i = 1; i < in.size(); ++i)
@@ -72,18 +73,18 @@ class RandomOp : public Op {
         throw TypeError("shape input " + std::to_string(i) + " must be an integer scalar, got " +
                         in[i].str());
     Shape s;
-    for (int64_t d : shape_) s.push_back(d == kSymbolic ? -1 : d);
-    return Type{dtype_, s};
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    Shape s;
-    int next = 1;
+    size_t next = 1;
     for (int64_t d : shape_) {
-      const int64_t v = d == kSymbolic ? in[next++]->iat(0) : d;
-      if (v < 0) throw ValueError("random shape has a negative dim " + std::to_string(v));
-      s.push_back(v);
+      if (d != kSymbolic) {
+        s.push_back(d);
+        continue;
+      }
+      const InputInfo& dim = in[next++];
+      if (dim.has_value && dim.value < 0)
+        throw ValueError("random shape has a negative dim " + std::to_string(dim.value));
+      s.push_back(dim.has_value ? dim.value : -1);
     }
-    return s;
+    return Type{dtype_, s};
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const int64_t* st = in[0]->data<int64_t>();
@@ -143,12 +144,11 @@ class RngAdvanceOp : public Op {
  public:
   std::string name() const override { return "rng_advance"; }
   bool is_random() const override { return true; }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     if (in[0].dtype != DType::Int64 || in[0].shape != Shape{2})
       throw TypeError("the random state must be int64 of shape (2,), got " + in[0].str());
     return in[0];
   }
-  Shape out_shape(const Tensor* const* in, int) const override { return in[0]->shape(); }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const int64_t* s = in[0]->data<int64_t>();
     int64_t* o = out.data<int64_t>();

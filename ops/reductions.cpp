@@ -18,12 +18,13 @@
 #include "core/registry.hpp"
 #include "ops/api.hpp"
 #include "ops/broadcast_internal.hpp"
+#include "ops/reduction_ops.hpp"
 
 namespace nabla {
 
 namespace {
 
-enum class Red { Sum, Max, Min };
+using Red = ReduceKind;
 
 const char* red_name(Red k) { return k == Red::Sum ? "sum" : k == Red::Max ? "max" : "min"; }
 
@@ -231,45 +232,39 @@ template <class T> void extreme_kernel(const Tensor& in, const bool* mask, bool 
     detail::reduce_into(x, s, o, so, [](T& acc, T v) { acc = (v < acc || v != v) ? v : acc; }, row);
 }
 
-class ReduceOp : public Op {
+class ReduceKernel final : public ReduceOp {
  public:
-  ReduceOp(Red k, std::vector<int> axes, bool keepdims) : k_(k), axes_(std::move(axes)), keepdims_(keepdims) {}
-  std::string name() const override { return red_name(k_); }
+  ReduceKernel(Red k, std::vector<int> axes, bool keepdims) : ReduceOp(k, std::move(axes), keepdims) {}
+  std::string name() const override { return red_name(kind()); }
   std::string params() const override {
-    return "axes=" + axes_str(axes_) + ",keepdims=" + (keepdims_ ? "1" : "0");
+    return "axes=" + axes_str(axes()) + ",keepdims=" + (keepdims() ? "1" : "0");
   }
 
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     if (in.size() != 1) throw ValueError("expects 1 input, got " + std::to_string(in.size()));
+    const Shape& s = in[0].shape;
     bool mask[Shape::kMaxRank];
-    reduced_mask(axes_, in[0].shape, mask);
-    DType t = in[0].dtype;
-    if (k_ == Red::Sum && !is_float(t)) t = DType::Int64;
-    return Type{t, reduced_shape(in[0].shape, mask, keepdims_)};
-  }
-
-  Shape out_shape(const Tensor* const* in, int n_in) const override {
-    const Shape& s = in[0]->shape();
-    bool mask[Shape::kMaxRank];
-    reduced_mask(axes_, s, mask);
-    if (k_ != Red::Sum)
+    reduced_mask(axes(), s, mask);
+    if (kind() != Red::Sum)
       for (int d = 0; d < s.rank(); ++d)
         if (mask[d] && s[d] == 0)
-          throw ValueError(std::string(red_name(k_)) + " over axis " + std::to_string(d) +
+          throw ValueError(std::string(red_name(kind())) + " over axis " + std::to_string(d) +
                            " of size 0 (shape " + s.str() + ") has no identity");
-    return reduced_shape(s, mask, keepdims_);
+    DType t = in[0].dtype;
+    if (kind() == Red::Sum && !is_float(t)) t = DType::Int64;
+    return Type{t, reduced_shape(s, mask, keepdims())};
   }
 
   void perform(const Tensor* const* in, int n_in, Tensor& out) const override {
     bool mask[Shape::kMaxRank];
-    reduced_mask(axes_, in[0]->shape(), mask);
+    reduced_mask(axes(), in[0]->shape(), mask);
     dispatch(in[0]->dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
-      if (k_ == Red::Sum) {
+      if (kind() == Red::Sum) {
         if constexpr (std::is_floating_point<T>::value) sum_kernel<T, T>(*in[0], mask, out);
         else sum_kernel<T, int64_t>(*in[0], mask, out);
       } else {
-        extreme_kernel<T>(*in[0], mask, k_ == Red::Max, out);
+        extreme_kernel<T>(*in[0], mask, kind() == Red::Max, out);
       }
     });
   }
@@ -277,17 +272,12 @@ class ReduceOp : public Op {
   std::vector<Var> pullback(const std::vector<Var>& in, const Var& out, const Var& g) const override {
     const Var& x = in[0];
     if (!is_float(x.dtype())) return no_gradient(in);
-    Var gx = broadcast_like(expand_reduced(g, axes_, x.rank(), keepdims_), x);
-    if (k_ == Red::Sum) return {gx};
+    Var gx = broadcast_like(expand_reduced(g, axes(), x.rank(), keepdims()), x);
+    if (kind() == Red::Sum) return {gx};
     // Only the elements equal to the extreme receive the gradient (all of them on ties).
-    Var hit = eq(x, expand_reduced(out, axes_, x.rank(), keepdims_));
+    Var hit = eq(x, expand_reduced(out, axes(), x.rank(), keepdims()));
     return {mul(gx, cast(hit, x.dtype()))};
   }
-
- private:
-  Red k_;
-  std::vector<int> axes_;
-  bool keepdims_;
 };
 
 class ArgmaxOp : public Op {
@@ -298,18 +288,14 @@ class ArgmaxOp : public Op {
     return "axis=" + std::to_string(axis_) + ",keepdims=" + (keepdims_ ? "1" : "0");
   }
 
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     if (in.size() != 1) throw ValueError("expects 1 input, got " + std::to_string(in.size()));
-    return Type{DType::Int64, shape_of(in[0].shape)};
-  }
-
-  Shape out_shape(const Tensor* const* in, int n_in) const override {
-    const Shape& s = in[0]->shape();
+    const Shape& s = in[0].shape;
     Shape out = shape_of(s);
     if (s[axis(s)] == 0)
       throw ValueError("argmax over axis " + std::to_string(axis(s)) + " of size 0 (shape " +
                        s.str() + ")");
-    return out;
+    return Type{DType::Int64, out};
   }
 
   void perform(const Tensor* const* in, int n_in, Tensor& out) const override {
@@ -374,7 +360,7 @@ Var reduce(Red k, const Var& x, const Axes& axes, bool keepdims, Loc loc) {
   if (!x.defined())
     throw ValueError(std::string("nabla: ") + red_name(k) +
                      ": the input is an undefined Var\n  in the expression created at " + loc.str());
-  return apply(std::make_shared<ReduceOp>(k, canonical_axes(axes, x.rank()), keepdims), {x}, loc);
+  return apply(std::make_shared<ReduceKernel>(k, canonical_axes(axes, x.rank()), keepdims), {x}, loc);
 }
 
 }  // namespace

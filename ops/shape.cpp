@@ -5,22 +5,14 @@
 #include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/shape_ops.hpp"
 #include "ops/strided_copy.hpp"
 
 namespace nabla {
 
 namespace {
 
-constexpr int64_t kSymbolic = -2;  // reshape pattern entry read from an input
-
-std::string join(const std::vector<int64_t>& v) {
-  std::string s = "(";
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) s += ",";
-    s += v[i] == kSymbolic ? std::string("?") : std::to_string(v[i]);
-  }
-  return s + ")";
-}
+constexpr int64_t kSymbolic = ReshapeOp::kFromInput;
 
 void require_int_scalar(const Type& t, const char* what, size_t i) {
   if (!is_integer(t.dtype))
@@ -115,102 +107,77 @@ Shape row_major_strides(const Shape& shape) {
 }
 
 // ---- shape_i ----------------------------------------------------------------
-class ShapeIOp : public Op {
+class ShapeIKernel final : public ShapeIOp {
  public:
-  explicit ShapeIOp(int axis) : axis_(axis) {}
+  explicit ShapeIKernel(int axis) : ShapeIOp(axis) {}
   std::string name() const override { return "shape_i"; }
-  std::string params() const override { return "axis=" + std::to_string(axis_); }
-  Type infer(const std::vector<Type>& in) const override {
-    if (axis_ < 0 || axis_ >= in[0].rank())
-      throw ShapeError("axis " + std::to_string(axis_) + " is out of range for shape " +
+  std::string params() const override { return "axis=" + std::to_string(axis()); }
+  Type infer(const InputInfos& in) const override {
+    if (axis() < 0 || axis() >= in[0].rank())
+      throw ShapeError("axis " + std::to_string(axis()) + " is out of range for shape " +
                        in[0].shape.str());
     return Type{DType::Int64, Shape{}};
   }
-  Shape out_shape(const Tensor* const*, int) const override { return Shape{}; }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
-    out.data<int64_t>()[0] = in[0]->shape()[axis_];
+    out.data<int64_t>()[0] = in[0]->shape()[axis()];
   }
   std::vector<Var> pullback(const std::vector<Var>& inputs, const Var&, const Var&) const override {
     return no_gradient(inputs);
   }
-
- private:
-  int axis_;
 };
 
 // ---- reshape ------------------------------------------------------------------
-// pattern: one entry per output dim: a number, -1 (inferred) or kSymbolic (the
-// next input, in order).
-class ReshapeOp : public Op {
+class ReshapeKernel final : public ReshapeOp {
  public:
-  explicit ReshapeOp(std::vector<int64_t> pattern) : pattern_(std::move(pattern)) {}
+  explicit ReshapeKernel(std::vector<int64_t> pattern) : ReshapeOp(std::move(pattern)) {}
   std::string name() const override { return "reshape"; }
-  std::string params() const override { return "shape=" + join(pattern_); }
-  Type infer(const std::vector<Type>& in) const override {
+  std::string params() const override { return "shape=" + pattern_str(nullptr); }
+  // The dims given by inputs are known when their values are (constants, or at
+  // run time); the -1 dim is inferred once every other dim and x's size are known.
+  Type infer(const InputInfos& in) const override {
     for (size_t i = 1; i < in.size(); ++i) require_int_scalar(in[i], "reshape dim input", i);
     Shape out;
     int inferred = -1;
     bool all_known = true;
     int64_t known_prod = 1;
-    for (size_t i = 0; i < pattern_.size(); ++i) {
-      int64_t p = pattern_[i];
+    size_t next = 1;
+    for (size_t i = 0; i < pattern().size(); ++i) {
+      int64_t p = pattern()[i];
+      if (p == kSymbolic) {
+        const InputInfo& dim = in[next++];
+        if (!dim.has_value) {
+          all_known = false;
+          out.push_back(-1);
+          continue;
+        }
+        p = dim.value;
+      }
       if (p == -1) {
-        if (inferred >= 0) throw ShapeError("reshape to " + join(pattern_) + ": only one dim may be -1");
+        if (inferred >= 0) throw ShapeError("reshape to " + pattern_str(&in) + ": only one dim may be -1");
         inferred = int(i);
-      } else if (p == kSymbolic) {
-        all_known = false;
       } else if (p < 0) {
-        throw ShapeError("reshape to " + join(pattern_) + ": negative dim " + std::to_string(p));
+        throw ShapeError("reshape to " + pattern_str(&in) + ": negative dim " + std::to_string(p) +
+                         " at position " + std::to_string(i));
       } else {
         known_prod *= p;
       }
-      out.push_back(p == kSymbolic ? -1 : p);
+      out.push_back(p);
     }
-    int64_t n = in[0].shape.numel();
+    const int64_t n = in[0].shape.numel();
     if (inferred >= 0) {
       out[inferred] = -1;
       if (n >= 0 && all_known) {
         if (known_prod == 0 || n % known_prod != 0)
           throw ShapeError("cannot reshape " + in[0].shape.str() + " (" + std::to_string(n) +
-                           " elements) into " + join(pattern_));
+                           " elements) into " + pattern_str(&in) + " (-1 = inferred)");
         out[inferred] = n / known_prod;
       }
     } else if (n >= 0 && all_known && n != known_prod) {
       throw ShapeError("cannot reshape " + in[0].shape.str() + " (" + std::to_string(n) +
-                       " elements) into " + join(pattern_) + " (" + std::to_string(known_prod) +
+                       " elements) into " + pattern_str(&in) + " (" + std::to_string(known_prod) +
                        " elements)");
     }
     return Type{in[0].dtype, out};
-  }
-  Shape out_shape(const Tensor* const* in, int n_in) const override {
-    Shape out;
-    int next = 1, inferred = -1;
-    int64_t prod = 1;
-    for (size_t i = 0; i < pattern_.size(); ++i) {
-      int64_t p = pattern_[i];
-      if (p == kSymbolic) p = in[next++]->iat(0);
-      if (p == -1) {
-        if (inferred >= 0) throw ShapeError("reshape to " + out.str() + "...: only one dim may be -1");
-        inferred = int(i);
-      } else if (p < 0) {
-        throw ShapeError("reshape: negative dim " + std::to_string(p) + " at position " +
-                         std::to_string(i));
-      } else {
-        prod *= p;
-      }
-      out.push_back(p);
-    }
-    const int64_t n = in[0]->size();
-    if (inferred >= 0) {
-      if (prod == 0 || n % prod != 0)
-        throw ShapeError("cannot reshape " + in[0]->shape().str() + " into " + out.str() +
-                         " (-1 = inferred)");
-      out[inferred] = n / prod;
-    } else if (n != prod) {
-      throw ShapeError("cannot reshape " + in[0]->shape().str() + " (" + std::to_string(n) +
-                       " elements) into " + out.str() + " (" + std::to_string(prod) + " elements)");
-    }
-    return out;
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     if (out.nbytes()) std::memcpy(out.raw(), in[0]->raw(), out.nbytes());
@@ -230,29 +197,41 @@ class ReshapeOp : public Op {
   }
 
  private:
-  std::vector<int64_t> pattern_;
-};
-
-// ---- dimshuffle -----------------------------------------------------------------
-class DimshuffleOp : public Op {
- public:
-  explicit DimshuffleOp(std::vector<int> pattern) : pattern_(std::move(pattern)) {}
-  std::string name() const override { return "dimshuffle"; }
-  std::string params() const override {
-    std::string s = "pattern=(";
-    for (size_t i = 0; i < pattern_.size(); ++i) {
+  // "(?,3,-1)"; with `in`, the known values of the dim inputs instead of "?".
+  std::string pattern_str(const InputInfos* in) const {
+    std::string s = "(";
+    size_t next = 1;
+    for (size_t i = 0; i < pattern().size(); ++i) {
       if (i) s += ",";
-      s += pattern_[i] == bcast ? std::string("x") : std::to_string(pattern_[i]);
+      const int64_t p = pattern()[i];
+      if (p != kSymbolic) s += std::to_string(p);
+      else if (in && (*in)[next].has_value) s += std::to_string((*in)[next++].value);
+      else s += "?", ++next;
     }
     return s + ")";
   }
-  std::string pattern_str() const { return params().substr(8); }
-  Type infer(const std::vector<Type>& in) const override {
+};
+
+// ---- dimshuffle -----------------------------------------------------------------
+class DimshuffleKernel final : public DimshuffleOp {
+ public:
+  explicit DimshuffleKernel(std::vector<int> pattern) : DimshuffleOp(std::move(pattern)) {}
+  std::string name() const override { return "dimshuffle"; }
+  std::string params() const override { return "pattern=" + pattern_str(); }
+  std::string pattern_str() const {
+    std::string s = "(";
+    for (size_t i = 0; i < pattern().size(); ++i) {
+      if (i) s += ",";
+      s += pattern()[i] == bcast ? std::string("x") : std::to_string(pattern()[i]);
+    }
+    return s + ")";
+  }
+  Type infer(const InputInfos& in) const override {
     const Shape& xs = in[0].shape;
     const int r = xs.rank();
     bool used[Shape::kMaxRank] = {};
     Shape out;
-    for (int p : pattern_) {
+    for (int p : pattern()) {
       if (p == bcast) {
         out.push_back(1);
         continue;
@@ -272,15 +251,10 @@ class DimshuffleOp : public Op {
                          " of shape " + xs.str() + ", but only axes of static size 1 may be dropped");
     return Type{in[0].dtype, out};
   }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    Shape out;
-    for (int p : pattern_) out.push_back(p == bcast ? 1 : in[0]->shape()[p]);
-    return out;
-  }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const Shape xs = row_major_strides(in[0]->shape());
     Shape s;
-    for (int p : pattern_) s.push_back(p == bcast ? 0 : xs[p]);
+    for (int p : pattern()) s.push_back(p == bcast ? 0 : xs[p]);
     strided_copy_bytes(out.raw(), in[0]->raw(), dtype_size(out.dtype()), out.shape(), s);
   }
   std::vector<Var> pullback(const std::vector<Var>& inputs, const Var&, const Var& g) const override {
@@ -288,15 +262,12 @@ class DimshuffleOp : public Op {
     std::vector<int> inv;
     for (int k = 0; k < inputs[0].rank(); ++k) {
       int where = bcast;
-      for (size_t j = 0; j < pattern_.size(); ++j)
-        if (pattern_[j] == k) where = int(j);
+      for (size_t j = 0; j < pattern().size(); ++j)
+        if (pattern()[j] == k) where = int(j);
       inv.push_back(where);
     }
     return {dimshuffle(g, inv)};
   }
-
- private:
-  std::vector<int> pattern_;
 };
 
 // ---- concatenate ----------------------------------------------------------------
@@ -305,7 +276,7 @@ class ConcatenateOp : public Op {
   explicit ConcatenateOp(int axis) : axis_(axis) {}
   std::string name() const override { return "concatenate"; }
   std::string params() const override { return "axis=" + std::to_string(axis_); }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     auto all_shapes = [&] {
       std::string s;
       for (size_t i = 0; i < in.size(); ++i) s += (i ? ", " : "") + in[i].shape.str();
@@ -334,23 +305,6 @@ class ConcatenateOp : public Op {
       }
     }
     return Type{in[0].dtype, out};
-  }
-  Shape out_shape(const Tensor* const* in, int n_in) const override {
-    Shape out = in[0]->shape();
-    for (int i = 1; i < n_in; ++i) {
-      const Shape& s = in[i]->shape();
-      for (int k = 0; k < out.rank(); ++k) {
-        if (k == axis_) {
-          out[k] += s[k];
-        } else if (s[k] != out[k]) {
-          std::string shapes;
-          for (int j = 0; j < n_in; ++j) shapes += (j ? ", " : "") + in[j]->shape().str();
-          throw ShapeError("cannot concatenate shapes " + shapes + " along axis " +
-                           std::to_string(axis_) + ": dim " + std::to_string(k) + " differs");
-        }
-      }
-    }
-    return out;
   }
   void perform(const Tensor* const* in, int n_in, Tensor& out) const override {
     const size_t es = dtype_size(out.dtype());
@@ -391,22 +345,21 @@ class ConcatenateOp : public Op {
 
 // ---- arange -----------------------------------------------------------------------
 int64_t arange_length(int64_t start, int64_t stop, int64_t step) {
-  if (step == 0) throw ValueError("arange: step must not be 0");
+  if (step == 0) throw ValueError("step must not be 0");
   if (step > 0) return stop > start ? (stop - start + step - 1) / step : 0;
   return start > stop ? (start - stop - step - 1) / (-step) : 0;
 }
 
-class ArangeOp : public Op {
+class ArangeKernel final : public ArangeOp {
  public:
-  explicit ArangeOp(int64_t static_len) : len_(static_len) {}
   std::string name() const override { return "arange"; }
-  std::string params() const override { return len_ >= 0 ? "len=" + std::to_string(len_) : ""; }
-  Type infer(const std::vector<Type>& in) const override {
+  // The length is known when the three bounds are (constants, or at run time).
+  Type infer(const InputInfos& in) const override {
     for (size_t i = 0; i < in.size(); ++i) require_int_scalar(in[i], "arange bound", i);
-    return Type{DType::Int64, Shape{len_}};
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    return Shape{arange_length(in[0]->iat(0), in[1]->iat(0), in[2]->iat(0))};
+    const InputInfo &start = in[0], &stop = in[1], &step = in[2];
+    if (step.has_value && step.value == 0) throw ValueError("step must not be 0");
+    const bool known = start.has_value && stop.has_value && step.has_value;
+    return Type{DType::Int64, Shape{known ? arange_length(start.value, stop.value, step.value) : -1}};
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const int64_t start = in[0]->iat(0), step = in[2]->iat(0);
@@ -416,9 +369,6 @@ class ArangeOp : public Op {
   std::vector<Var> pullback(const std::vector<Var>& inputs, const Var&, const Var&) const override {
     return no_gradient(inputs);
   }
-
- private:
-  int64_t len_;
 };
 
 }  // namespace
@@ -426,7 +376,7 @@ class ArangeOp : public Op {
 // ---- API ------------------------------------------------------------------------------
 Var shape_i(const Var& x, int axis, Loc loc) {
   if (axis < 0) axis += x.rank();
-  return apply(std::make_shared<ShapeIOp>(axis), {x}, loc);
+  return apply(std::make_shared<ShapeIKernel>(axis), {x}, loc);
 }
 
 Var reshape(const Var& x, const Dims& shape, Loc loc) {
@@ -441,11 +391,11 @@ Var reshape(const Var& x, const Dims& shape, Loc loc) {
       inputs.push_back(d.var);
     }
   }
-  return apply(std::make_shared<ReshapeOp>(std::move(pattern)), std::move(inputs), loc);
+  return apply(std::make_shared<ReshapeKernel>(std::move(pattern)), std::move(inputs), loc);
 }
 
 Var dimshuffle(const Var& x, const std::vector<int>& pattern, Loc loc) {
-  return apply(std::make_shared<DimshuffleOp>(pattern), {x}, loc);
+  return apply(std::make_shared<DimshuffleKernel>(pattern), {x}, loc);
 }
 
 Var transpose(const Var& x, Loc loc) {
@@ -481,14 +431,10 @@ Var concatenate(const std::vector<Var>& xs, int axis, Loc loc) {
 Var arange(const Dim& stop, Loc loc) { return arange(Dim(0), stop, Dim(1), loc); }
 
 Var arange(const Dim& start, const Dim& stop, const Dim& step, Loc loc) {
-  int64_t a, b, c, len = -1;
-  if (constant_dim(start, a) && constant_dim(stop, b) && constant_dim(step, c)) {
-    if (c == 0) throw ValueError("nabla: arange: step must not be 0\n  in the expression created at " + loc.str());
-    len = arange_length(a, b, c);
-  }
-  return apply(std::make_shared<ArangeOp>(len),
-               {dim_var(start, loc), dim_var(stop, loc), dim_var(step, loc)}, loc);
+  return apply(std::make_shared<ArangeKernel>(), {dim_var(start, loc), dim_var(stop, loc), dim_var(step, loc)}, loc);
 }
+
+void register_shape_rewrites();  // ops/shape_rewrites.cpp
 
 void register_shape_ops() {
   register_op({"shape_i", "shape", "size of x along one axis, as an int64 scalar"});
@@ -496,6 +442,7 @@ void register_shape_ops() {
   register_op({"dimshuffle", "shape", "permute axes, insert (x) or drop size-1 axes"});
   register_op({"concatenate", "shape", "join tensors along an existing axis"});
   register_op({"arange", "shape", "int64 values start, start+step, ... before stop"});
+  register_shape_rewrites();
 }
 
 }  // namespace nabla

@@ -31,16 +31,11 @@ int64_t row_of(const Tensor& idx, int64_t k, int64_t rows) {
 class TakeRowsOp : public Op {
  public:
   std::string name() const override { return "take_rows"; }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     check_index_type(in[0], in[1]);
-    Type t = in[0];
+    Type t{in[0].dtype, in[0].shape};
     t.shape[0] = in[1].shape[0];
     return t;
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    Shape s = in[0]->shape();
-    s[0] = in[1]->size();
-    return s;
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const Tensor &x = *in[0], &idx = *in[1];
@@ -59,7 +54,7 @@ class TakeRowsOp : public Op {
 class IncRowsOp : public Op {
  public:
   std::string name() const override { return "inc_rows"; }
-  Type infer(const std::vector<Type>& in) const override {
+  Type infer(const InputInfos& in) const override {
     check_index_type(in[0], in[1]);
     const Type &x = in[0], &y = in[2];
     if (y.dtype != x.dtype)
@@ -70,14 +65,7 @@ class IncRowsOp : public Op {
     if (!fits)
       throw ShapeError("y of shape " + y.shape.str() + " must hold one row of x " + x.shape.str() + " per index (" +
                        in[1].shape.str() + ")");
-    return x;
-  }
-  Shape out_shape(const Tensor* const* in, int) const override {
-    Shape want = in[0]->shape();
-    want[0] = in[1]->size();
-    if (in[2]->shape() != want)
-      throw ShapeError("y of shape " + in[2]->shape().str() + " must have shape " + want.str());
-    return in[0]->shape();
+    return Type{x.dtype, x.shape};
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const Tensor &x = *in[0], &idx = *in[1], &y = *in[2];

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "alloc_counter.hpp"
+#include "compile_helpers.hpp"
 #include "op_table.hpp"
 
 using namespace nabla;
@@ -12,11 +13,6 @@ using namespace nabla;
 namespace {
 Tensor f32(const std::vector<float>& v, const Shape& s) { return Tensor::from<float>(v, s); }
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-int rewrite_count(const Function& f, const std::string& name) {
-  for (const auto& [n, c] : f.rewrites_applied())
-    if (n == name) return c;
-  return 0;
-}
 }  // namespace
 
 TEST_CASE("function: updates all see the values from before the call") {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "compile_helpers.hpp"
 #include "nabla.hpp"
 #include "nn/nn.hpp"
 
@@ -52,12 +53,6 @@ Values finite_difference(const std::vector<Var>& inputs, const Var& cost, std::v
 void check_close(const Values& got, const Values& want, double tol = 1e-7) {
   REQUIRE(got.size() == want.size());
   for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(want[i]).epsilon(tol).scale(1.0));
-}
-
-int rewrite_count(const Function& f, const std::string& name) {
-  for (const auto& [n, c] : f.rewrites_applied())
-    if (n == name) return c;
-  return 0;
 }
 
 // Two examples, three outputs.

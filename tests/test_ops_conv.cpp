@@ -6,6 +6,7 @@
 #include <string>
 
 #include "alloc_counter.hpp"
+#include "compile_helpers.hpp"
 #include "op_table.hpp"
 
 using namespace nabla;
@@ -25,18 +26,6 @@ std::string error_of(F&& f) {
     return e.what();
   }
   return "<no error>";
-}
-
-bool has_rewrite(const Function& f, const std::string& name) {
-  for (const auto& [n, count] : f.rewrites_applied())
-    if (n == name && count > 0) return true;
-  return false;
-}
-
-bool program_has_op(const Function& f, const std::string& name) {
-  for (const Var& v : topo_sort(f.outputs()))
-    if (!v.is_leaf() && v.op()->name() == name) return true;
-  return false;
 }
 
 // ---- references: direct loops over the definitions ------------------------------

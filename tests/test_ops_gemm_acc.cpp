@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "compile_helpers.hpp"
 #include "op_table.hpp"
 #include "ops/gemm_acc.hpp"
 
@@ -46,12 +47,6 @@ const bool row_tn = add_gemm_acc_row(true, false);
 const bool row_nt = add_gemm_acc_row(false, true);
 const bool row_tt = add_gemm_acc_row(true, true);
 const bool row_broadcast = add_gemm_acc_row(false, false, 1);  // a (1,K): the product broadcasts over c's rows
-
-int rewrite_count(const Function& f, const std::string& name) {
-  for (const auto& [n, k] : f.rewrites_applied())
-    if (n == name) return k;
-  return 0;
-}
 
 }  // namespace
 

@@ -8,10 +8,7 @@ void register_legacy_rewrites() {
   auto add = [](Phase phase, const std::vector<LocalRewrite>& rs) {
     for (const LocalRewrite& r : rs) register_rewrite(NodeRewrite{r.name, phase, {}, r.apply});
   };
-  add(Phase::Canonicalize, canonicalize_rewrites());
   add(Phase::Stabilize, stabilize_rewrites());
-  add(Phase::Stabilize, xent_rewrites());
-  add(Phase::Specialize, specialize_rewrites());
 }
 
 }  // namespace nabla

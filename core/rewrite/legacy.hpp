@@ -14,9 +14,6 @@ struct LocalRewrite {
   std::function<Var(const Var&)> apply;
 };
 
-std::vector<LocalRewrite> canonicalize_rewrites();  // shape_i folding, slice before cast
-std::vector<LocalRewrite> stabilize_rewrites();     // log(softmax) -> log_softmax, ...
-std::vector<LocalRewrite> xent_rewrites();          // log_softmax(z)[arange(n), y] -> -softmax_xent
-std::vector<LocalRewrite> specialize_rewrites();    // matmul of a transpose -> flag
+std::vector<LocalRewrite> stabilize_rewrites();  // log(softmax) -> log_softmax, ...
 
 }  // namespace nabla

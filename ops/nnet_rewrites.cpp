@@ -2,20 +2,33 @@
 // -mean(log(softmax(z))[arange(n), y]), forward and backward. grad() ran on the
 // naive graph, so both halves are matched here:
 //   forward   take2d(log_softmax(z), 0..n-1, y)          -> -softmax_xent(z, y)
-//             (stabilize.cpp has already made log(softmax(z)) a log_softmax(z))
+//             (the log_softmax rule has already made log(softmax(z)) a log_softmax(z))
 //   backward  softmax'(s)^T (G / s), s = softmax(z)      -> G - s * sum(G)
 //             which is NaN in the naive form wherever s underflows to 0, and
 //             with G the one-hot scatter inc_take2d(0, 0..n-1, y, gv) of the
 //             cost's gradient                            -> softmax_xent_grad(z, y, -gv)
-#include "core/op.hpp"
-#include "core/rewrite/legacy.hpp"
+#include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/broadcast_ops.hpp"
+#include "ops/elementwise_ops.hpp"
+#include "ops/indexing_ops.hpp"
+#include "ops/nnet_ops.hpp"
+#include "ops/reduction_ops.hpp"
+#include "ops/shape_ops.hpp"
 
 namespace nabla {
 
 namespace {
 
-bool is_op(const Var& v, const char* name) { return v.defined() && !v.is_leaf() && v.op()->name() == name; }
+bool is_softmax(const Var& v) {
+  const SoftmaxOp* op = op_as<SoftmaxOp>(v);
+  return op && !op->is_log();
+}
+
+bool is_log_softmax(const Var& v) {
+  const SoftmaxOp* op = op_as<SoftmaxOp>(v);
+  return op && op->is_log();
+}
 
 bool is_int_constant(const Var& v, int64_t value) {
   return v.role() == Role::Constant && is_integer(v.dtype()) && v.value_ref().size() == 1 &&
@@ -24,7 +37,8 @@ bool is_int_constant(const Var& v, int64_t value) {
 
 // shape_i(x, axis) of this very x.
 bool is_shape_of(const Var& v, const Var& x, int axis) {
-  return is_op(v, "shape_i") && v.inputs()[0].same(x) && v.op()->params() == "axis=" + std::to_string(axis);
+  const ShapeIOp* op = op_as<ShapeIOp>(v);
+  return op && v.inputs()[0].same(x) && op->axis() == axis;
 }
 
 // A constant vector 0, 1, ..., n-1 (what constant folding makes of arange(n)).
@@ -46,7 +60,7 @@ Var matching_logits(const Var& z, const Var& rows, const Var& y) {
     const int64_t m = rows.shape()[0];
     return z.shape()[0] == m ? z : slice(z, 0, m);
   }
-  if (!is_op(rows, "arange")) return Var();
+  if (!op_as<ArangeOp>(rows)) return Var();
   const auto& b = rows.inputs();  // start, stop, step
   if (!is_int_constant(b[0], 0) || !is_int_constant(b[2], 1)) return Var();
   const Var& stop = b[1];
@@ -58,24 +72,29 @@ Var matching_logits(const Var& z, const Var& rows, const Var& y) {
 
 // take2d(log_softmax(z), 0..n-1, y) -> -softmax_xent(z, y).
 Var fused_xent(const Var& v) {
-  if (!is_op(v, "take2d")) return Var();
   const Var &ls = v.inputs()[0], &rows = v.inputs()[1], &y = v.inputs()[2];
-  if (!is_op(ls, "log_softmax") || ls.rank() != 2) return Var();
+  if (!is_log_softmax(ls) || ls.rank() != 2) return Var();
   const Var zz = matching_logits(ls.inputs()[0], rows, y);
   if (!zz.defined()) return Var();
   return neg(softmax_xent(zz, y, v.loc()), v.loc());
 }
 
+// sum(x, axis=-1, keepdims=True)
 bool is_sum_last_keepdims(const Var& v) {
-  return is_op(v, "sum") && v.op()->params() == "axes=(" + std::to_string(v.inputs()[0].rank() - 1) + "),keepdims=1";
+  const ReduceOp* op = op_as<ReduceOp>(v);
+  return op && op->kind() == ReduceKind::Sum && op->keepdims() &&
+         op->reduces_only_last_axis(v.inputs()[0].rank());
 }
 
-bool is_zero_fill(const Var& v) { return is_op(v, "fill_like") && v.op()->params().rfind("value=0,", 0) == 0; }
+bool is_zero_fill(const Var& v) {
+  const FillLikeOp* op = op_as<FillLikeOp>(v);
+  return op && op->value() == 0.0;
+}
 
 // mul(a, b) in either order with `first` matching a.
 template <class F>
 bool mul_of(const Var& v, F&& first, Var& a, Var& b) {
-  if (!is_op(v, "mul")) return false;
+  if (!is_binary(v, BinaryFn::Mul)) return false;
   for (int k = 0; k < 2; ++k) {
     a = v.inputs()[size_t(k)];
     b = v.inputs()[size_t(1 - k)];
@@ -89,9 +108,9 @@ bool mul_of(const Var& v, F&& first, Var& a, Var& b) {
 bool match_softmax_grad_of_log(const Var& v, Var& G, Var& s) {
   Var diff, sm;
   auto fits = [&](const Var& a, const Var& b) {
-    if (!is_op(b, "softmax") || !is_op(a, "sub")) return false;
+    if (!is_softmax(b) || !is_binary(a, BinaryFn::Sub)) return false;
     const Var &D = a.inputs()[0], &red = a.inputs()[1];
-    if (!is_op(D, "div") || !D.inputs()[1].same(b) || !is_sum_last_keepdims(red)) return false;
+    if (!is_binary(D, BinaryFn::Div) || !D.inputs()[1].same(b) || !is_sum_last_keepdims(red)) return false;
     Var p, q;
     return mul_of(red.inputs()[0], [&](const Var& x, const Var& y) { return x.same(D) && y.same(b); }, p, q);
   };
@@ -105,8 +124,8 @@ bool match_softmax_grad_of_log(const Var& v, Var& G, Var& s) {
 bool zero_fill_like_logits(const Var& zeros, const Var& z, const Var& s) {
   if (!is_zero_fill(zeros)) return false;
   const Var& x = zeros.inputs()[0];
-  return x.same(z) || x.same(s) || ((is_op(x, "log_softmax") || is_op(x, "log")) && x.inputs()[0].same(z)) ||
-         (is_op(x, "log") && x.inputs()[0].same(s));
+  const bool log_of_z = (is_log_softmax(x) || is_unary(x, UnaryFn::Log)) && x.inputs()[0].same(z);
+  return x.same(z) || x.same(s) || log_of_z || (is_unary(x, UnaryFn::Log) && x.inputs()[0].same(s));
 }
 
 Var stable_softmax_grad(const Var& v) {
@@ -114,7 +133,7 @@ Var stable_softmax_grad(const Var& v) {
   if (!match_softmax_grad_of_log(v, G, s)) return Var();
   const Var& z = s.inputs()[0];
   bool shaped_like_s = G.shape() == s.shape() && G.shape().known();
-  if (is_op(G, "inc_take2d") && s.rank() == 2) {
+  if (op_as<IncTake2dOp>(G) && s.rank() == 2) {
     const auto& in = G.inputs();  // zeros, rows, y, gv
     if (zero_fill_like_logits(in[0], z, s)) {
       const Var zz = matching_logits(z, in[1], in[2]);
@@ -133,8 +152,9 @@ Var stable_softmax_grad(const Var& v) {
 
 }  // namespace
 
-std::vector<LocalRewrite> xent_rewrites() {
-  return {{"softmax_xent", fused_xent}, {"softmax_grad_of_log", stable_softmax_grad}};
+void register_nnet_rewrites() {
+  register_rewrite(node_rewriter<Take2dOp>(Phase::Stabilize, "softmax_xent", fused_xent));
+  register_rewrite(node_rewriter<BinaryOp>(Phase::Stabilize, "softmax_grad_of_log", stable_softmax_grad));
 }
 
 }  // namespace nabla
