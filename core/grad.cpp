@@ -5,7 +5,7 @@
 
 #include "core/graph.hpp"
 #include "core/op.hpp"
-#include "ops/api.hpp"
+#include "core/registry.hpp"
 
 namespace nabla {
 
@@ -64,12 +64,12 @@ std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, Disconnected
                       where(wrt[k]) + " (pass Disconnected::Zero to get zeros instead)");
 
   std::unordered_map<const VarImpl*, std::vector<Var>> contributions;
-  contributions[cost.impl()].push_back(fill_like(cost, 1.0, cost.loc()));
+  contributions[cost.impl()].push_back(grad_algebra().fill_like(cost, 1.0, cost.loc()));
   auto total = [&](const Var& v) -> Var {
     auto it = contributions.find(v.impl());
     if (it == contributions.end() || it->second.empty()) return Var();
     Var g = it->second[0];
-    for (size_t i = 1; i < it->second.size(); ++i) g = add(g, it->second[i], v.loc());
+    for (size_t i = 1; i < it->second.size(); ++i) g = grad_algebra().add(g, it->second[i], v.loc());
     it->second.assign(1, g);
     return g;
   };
@@ -92,7 +92,7 @@ std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, Disconnected
     for (size_t i = 0; i < ins.size(); ++i) {
       if (!gin[i].defined() || !on_path.count(ins[i].impl())) continue;
       Var gi = gin[i];
-      if (gi.dtype() != ins[i].dtype()) gi = cast(gi, ins[i].dtype(), v.loc());
+      if (gi.dtype() != ins[i].dtype()) gi = grad_algebra().cast(gi, ins[i].dtype(), v.loc());
       check_contribution(v, i, ins[i], gi);
       contributions[ins[i].impl()].push_back(gi);
     }
@@ -100,7 +100,7 @@ std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, Disconnected
 
   for (size_t k = 0; k < wrt.size(); ++k) {
     Var g = total(wrt[k]);
-    result[k] = g.defined() ? g : zeros_like(wrt[k], wrt[k].loc());
+    result[k] = g.defined() ? g : grad_algebra().fill_like(wrt[k], 0.0, wrt[k].loc());
   }
   return result;
 }

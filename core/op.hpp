@@ -50,12 +50,7 @@ class Op {
   // result must be fully known. Throws ShapeError/TypeError with a message naming
   // the shapes; apply() and the program add the op name and the user's line.
   // Must not allocate except to throw.
-  virtual Type infer(const InputInfos& in) const { return infer_legacy(in); }
-
-  // Transitional (being removed): ops not yet on infer(InputInfos) override
-  // these two; out_shape is what the program calls at run time.
-  virtual Type infer(const std::vector<Type>& in) const;
-  virtual Shape out_shape(const Tensor* const* in, int n_in) const;
+  virtual Type infer(const InputInfos& in) const = 0;
 
   // Compute the output into `out`, which already has the right dtype and shape.
   virtual void perform(const Tensor* const* in, int n_in, Tensor& out) const = 0;
@@ -82,14 +77,14 @@ class Op {
     std::string p = params();
     return p.empty() ? name() : name() + "{" + p + "}";
   }
-
- private:
-  Type infer_legacy(const InputInfos& in) const;
 };
 
 // The output Type of `op` on `inputs` (build time) and the output shape on actual
 // values (run time): both through Op::infer.
 Type infer_type(const Op& op, const std::vector<Var>& inputs);
+// The output shape on actual values; `scratch` holds n_in InputInfos (the
+// program keeps one per step, so nothing is allocated per call).
+Shape run_shape(const Op& op, const Tensor* const* in, int n_in, InputInfo* scratch);
 
 // Helper for ops without gradient: every input gets none.
 std::vector<Var> no_gradient(const std::vector<Var>& inputs);

@@ -44,6 +44,7 @@ void Program::linearize(const std::vector<Var>& roots, size_t n_outputs) {
         s.out = int(i);
         for (const Var& x : v.inputs()) s.ins.push_back(index.at(x.impl()));
         s.memo_shapes.resize(s.ins.size());
+        s.infos.resize(s.ins.size());
         s.memo_ints.resize(s.ins.size());
         steps.push_back(std::move(s));
         break;
@@ -67,7 +68,7 @@ void Program::run_step(Step& s) {
   }
   if (!same) {
     try {
-      s.memo_out = s.op->out_shape(s.in_ptrs.data(), n);
+      s.memo_out = run_shape(*s.op, s.in_ptrs.data(), n, s.infos.data());
     } catch (const std::exception& e) {
       rethrow_with_context(s.var, s.in_ptrs.data(), n, e);
     }

@@ -16,6 +16,7 @@ struct Registry {
   std::array<std::vector<NodeRewrite>, 4> rewrites;  // by Phase
   std::array<std::vector<GraphRewrite>, 4> graph_rewrites;
   std::unordered_set<std::string> rewrite_names;
+  GradAlgebra grad;
 };
 Registry* g_building = nullptr;  // set only while the families register
 
@@ -26,6 +27,8 @@ Registry& registry() {
     register_core_rewrites();
     register_builtin_families();
     g_building = nullptr;
+    if (!reg.grad.fill_like || !reg.grad.add || !reg.grad.cast)
+      throw Error("nabla: no op family registered the functions grad() builds with (register_grad_algebra)");
     return reg;
   }();
   return r;
@@ -62,6 +65,10 @@ void register_graph_rewrite(GraphRewrite rewrite) {
 const std::vector<GraphRewrite>& registered_graph_rewrites(Phase phase) {
   return registry().graph_rewrites[size_t(phase)];
 }
+
+void register_grad_algebra(GradAlgebra algebra) { building("register_grad_algebra").grad = algebra; }
+
+const GradAlgebra& grad_algebra() { return registry().grad; }
 
 const std::vector<OpInfo>& registered_ops() { return registry().ops; }
 

@@ -32,6 +32,17 @@ void register_op(OpInfo info);
 void register_rewrite(NodeRewrite rewrite);
 void register_graph_rewrite(GraphRewrite rewrite);
 
+// The graph-building functions grad() needs (the seed gradient, summing
+// contributions, dtype fixes, zeros for a disconnected input), supplied by the op
+// families so that core knows no concrete op.
+struct GradAlgebra {
+  Var (*fill_like)(const Var& x, double value, Loc loc) = nullptr;
+  Var (*add)(const Var& a, const Var& b, Loc loc) = nullptr;
+  Var (*cast)(const Var& x, DType dtype, Loc loc) = nullptr;
+};
+const GradAlgebra& grad_algebra();
+void register_grad_algebra(GradAlgebra algebra);
+
 // Defined in ops/registry.cpp: calls every family's register function.
 void register_builtin_families();
 

@@ -75,7 +75,8 @@ void rethrow_with_context(const Var& v, const Tensor* const* in, int n_in, const
 
 Tensor run_op(const Var& v, const Tensor* const* in, int n_in) {
   try {
-    Shape s = v.op()->out_shape(in, n_in);
+    std::vector<InputInfo> scratch(static_cast<size_t>(n_in));
+    Shape s = run_shape(*v.op(), in, n_in, scratch.data());
     Tensor out(v.dtype(), s);
     v.op()->perform(in, n_in, out);
     return out;

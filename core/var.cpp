@@ -181,30 +181,13 @@ Type infer_type(const Op& op, const std::vector<Var>& inputs) {
   return op.infer(InputInfos(infos.data(), infos.size()));
 }
 
-// Transitional defaults: an op overrides either infer(InputInfos) or the legacy pair.
-Type Op::infer_legacy(const InputInfos& in) const {
-  std::vector<Type> types(in.begin(), in.end());
-  return infer(types);
+Shape run_shape(const Op& op, const Tensor* const* in, int n_in, InputInfo* scratch) {
+  for (int i = 0; i < n_in; ++i) scratch[i] = input_info(*in[i]);
+  Shape s = op.infer(InputInfos(scratch, size_t(n_in))).shape;
+  if (!s.known()) throw ShapeError("the shape function left dims unknown on actual values: " + s.str());
+  return s;
 }
 
-Type Op::infer(const std::vector<Type>&) const {
-  throw Error("nabla: op '" + name() + "' defines no shape function");
-}
-
-Shape Op::out_shape(const Tensor* const* in, int n_in) const {
-  InputInfo infos[16];
-  std::vector<InputInfo> many;
-  InputInfo* p = infos;
-  if (n_in > 16) {
-    many.resize(size_t(n_in));
-    p = many.data();
-  }
-  for (int i = 0; i < n_in; ++i) p[i] = input_info(*in[i]);
-  return infer(InputInfos(p, size_t(n_in))).shape;
-}
-
-std::vector<Var> no_gradient(const std::vector<Var>& inputs) {
-  return std::vector<Var>(inputs.size());
-}
+std::vector<Var> no_gradient(const std::vector<Var>& inputs) { return std::vector<Var>(inputs.size()); }
 
 }  // namespace nabla

@@ -11,7 +11,8 @@ void register_binary_ops();     // elementwise_binary.cpp
 void register_unary_ops();      // elementwise_unary.cpp
 void register_broadcast_ops();  // broadcast.cpp
 }  // namespace detail
-void register_fusion();  // elementwise_fusion.cpp
+void register_fusion();                // elementwise_fusion.cpp
+void register_elementwise_rewrites();  // elementwise_rewrites.cpp
 
 Var sqr(const Var& x, Loc loc) { return mul(x, x, loc); }
 Var relu(const Var& x, Loc loc) { return maximum(x, literal(0.0, x, loc), loc); }
@@ -39,6 +40,7 @@ void register_elementwise_ops() {
   detail::register_unary_ops();
   detail::register_broadcast_ops();
   register_fusion();
+  register_elementwise_rewrites();
 }
 
 }  // namespace nabla

@@ -33,6 +33,7 @@ const char* bin_name(BinaryFn k) {
     case BinaryFn::Le: return "le";
     case BinaryFn::Gt: return "gt";
     case BinaryFn::Ge: return "ge";
+    case BinaryFn::Count: break;
   }
   return "?";
 }
@@ -137,6 +138,7 @@ template <class T> void run_binary(BinaryFn k, const Tensor& a, const Tensor& b,
     case BinaryFn::Le: return binary_loop<T, bool>(a, b, o, [](T x, T y) { return x <= y; });
     case BinaryFn::Gt: return binary_loop<T, bool>(a, b, o, [](T x, T y) { return x > y; });
     case BinaryFn::Ge: return binary_loop<T, bool>(a, b, o, [](T x, T y) { return x >= y; });
+    case BinaryFn::Count: return;
   }
 }
 

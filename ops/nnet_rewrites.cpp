@@ -150,9 +150,16 @@ Var stable_softmax_grad(const Var& v) {
   return sub(G, mul(s, sum(G, Axes(-1), true, v.loc()), v.loc()), v.loc());
 }
 
+// log(softmax(x)) -> log_softmax(x): no log(0) when a softmax output underflows.
+Var log_of_softmax(const Var& v) {
+  if (!is_unary(v, UnaryFn::Log) || !is_softmax(v.inputs()[0])) return Var();
+  return log_softmax(v.inputs()[0].inputs()[0], v.loc());
+}
+
 }  // namespace
 
 void register_nnet_rewrites() {
+  register_rewrite(node_rewriter<UnaryOp>(Phase::Stabilize, "log_softmax", log_of_softmax));
   register_rewrite(node_rewriter<Take2dOp>(Phase::Stabilize, "softmax_xent", fused_xent));
   register_rewrite(node_rewriter<BinaryOp>(Phase::Stabilize, "softmax_grad_of_log", stable_softmax_grad));
 }

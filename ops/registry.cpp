@@ -2,6 +2,7 @@
 // file) registers its ops with register_op and its rewrites with
 // register_rewrite; a new family adds one line here.
 #include "core/registry.hpp"
+#include "ops/api.hpp"
 
 namespace nabla {
 
@@ -15,7 +16,6 @@ void register_random_ops();
 void register_conv_ops();
 void register_pool_ops();
 void register_xent_ops();
-void register_legacy_rewrites();  // core/rewrite/*.cpp until they move beside their ops
 
 void register_builtin_families() {
   register_elementwise_ops();
@@ -28,7 +28,10 @@ void register_builtin_families() {
   register_conv_ops();
   register_pool_ops();
   register_xent_ops();
-  register_legacy_rewrites();
+  register_grad_algebra(GradAlgebra{
+      [](const Var& x, double value, Loc loc) { return fill_like(x, value, loc); },
+      [](const Var& a, const Var& b, Loc loc) { return add(a, b, loc); },
+      [](const Var& x, DType dtype, Loc loc) { return cast(x, dtype, loc); }});
 }
 
 }  // namespace nabla

@@ -1,23 +1,17 @@
-// Stabilize: replace expressions that lose precision or overflow by stable ones.
-#include "core/op.hpp"
-#include "core/rewrite/legacy.hpp"
+// The elementwise family's stabilizing rewrites: logs of sigmoids, which lose
+// everything once the sigmoid saturates, become softplus forms that stay finite.
+#include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/broadcast_ops.hpp"
+#include "ops/elementwise_ops.hpp"
 
 namespace nabla {
 
 namespace {
 
-bool is_op(const Var& v, const char* name) { return !v.is_leaf() && v.op()->name() == name; }
-
-// log(softmax(x)) -> log_softmax(x): no log(0) when a softmax output underflows.
-Var log_of_softmax(const Var& v) {
-  if (!is_op(v, "log") || !is_op(v.inputs()[0], "softmax")) return Var();
-  return log_softmax(v.inputs()[0].inputs()[0], v.loc());
-}
-
 // log(sigmoid(x)) -> -softplus(-x): finite for very negative x.
 Var log_of_sigmoid(const Var& v) {
-  if (!is_op(v, "log") || !is_op(v.inputs()[0], "sigmoid")) return Var();
+  if (!is_unary(v, UnaryFn::Log) || !is_unary(v.inputs()[0], UnaryFn::Sigmoid)) return Var();
   const Var& x = v.inputs()[0].inputs()[0];
   return neg(softplus(neg(x, v.loc()), v.loc()), v.loc());
 }
@@ -32,7 +26,8 @@ bool is_ones_against(const Var& one, const Var& s) {
       if (d != 1) return false;
     return one.value_ref().at(0) == 1.0;
   }
-  if (!is_op(one, "fill_like") || one.op()->params().rfind("value=1,", 0) != 0) return false;
+  const FillLikeOp* fill = op_as<FillLikeOp>(one);
+  if (!fill || fill->value() != 1.0) return false;
   const Var& ref = one.inputs()[0];
   return ref.same(s) || ref.same(s.inputs()[0]);
 }
@@ -41,11 +36,12 @@ bool is_ones_against(const Var& one, const Var& s) {
 // rounds to 0 once x > 17 in float32, and its log is then -inf.
 Var log_of_one_minus_sigmoid(const Var& v) {
   Var s;
-  if (is_op(v, "log") && is_op(v.inputs()[0], "sub")) {
+  if (is_unary(v, UnaryFn::Log) && is_binary(v.inputs()[0], BinaryFn::Sub)) {
     const Var& diff = v.inputs()[0];
-    if (is_op(diff.inputs()[1], "sigmoid") && is_ones_against(diff.inputs()[0], diff.inputs()[1]))
+    if (is_unary(diff.inputs()[1], UnaryFn::Sigmoid) && is_ones_against(diff.inputs()[0], diff.inputs()[1]))
       s = diff.inputs()[1];
-  } else if (is_op(v, "log1p") && is_op(v.inputs()[0], "neg") && is_op(v.inputs()[0].inputs()[0], "sigmoid")) {
+  } else if (is_unary(v, UnaryFn::Log1p) && is_unary(v.inputs()[0], UnaryFn::Neg) &&
+             is_unary(v.inputs()[0].inputs()[0], UnaryFn::Sigmoid)) {
     s = v.inputs()[0].inputs()[0];
   }
   if (!s.defined() || s.dtype() != v.dtype()) return Var();
@@ -54,10 +50,9 @@ Var log_of_one_minus_sigmoid(const Var& v) {
 
 }  // namespace
 
-std::vector<LocalRewrite> stabilize_rewrites() {
-  return {{"log_softmax", log_of_softmax},
-          {"log_sigmoid", log_of_sigmoid},
-          {"log_one_minus_sigmoid", log_of_one_minus_sigmoid}};
+void register_elementwise_rewrites() {
+  register_rewrite(node_rewriter<UnaryOp>(Phase::Stabilize, "log_sigmoid", log_of_sigmoid));
+  register_rewrite(node_rewriter<UnaryOp>(Phase::Stabilize, "log_one_minus_sigmoid", log_of_one_minus_sigmoid));
 }
 
 }  // namespace nabla
