@@ -72,6 +72,10 @@ class Op {
   // overwrite an input that nothing reads afterwards (Theano's destroy map).
   virtual bool may_overwrite_input(int k) const { return k >= 0 && k == inplace_input(); }
   virtual bool is_random() const { return false; }
+  // False when perform() reads only input k's shape, never its elements
+  // (fill_like, broadcast_like's reference, shape_i): constant folding then needs
+  // only a static shape there, not a constant value.
+  virtual bool reads_input_values(int k) const { return true; }
 
   std::string signature() const {
     std::string p = params();

@@ -51,6 +51,8 @@ void register_rewrite(NodeRewrite rewrite) {
   if (!rewrite.apply) throw Error("nabla: rewrite '" + rewrite.name + "' has no function");
   if (!reg.rewrite_names.insert(rewrite.name).second)
     throw Error("nabla: rewrite '" + rewrite.name + "' registered twice");
+  if (rewrite.every_phase)
+    for (size_t p = size_t(rewrite.phase) + 1; p < size_t(Phase::Fuse); ++p) reg.rewrites[p].push_back(rewrite);
   reg.rewrites[size_t(rewrite.phase)].push_back(std::move(rewrite));
 }
 

@@ -18,7 +18,8 @@ class MatmulOp : public Op {
   bool trans_a_, trans_b_;
 };
 
-// gemm_acc(c, alpha, a, b) = c + alpha * op(a) @ op(b), one GEMM with beta = 1.
+// gemm_acc(c, alpha, a, b) = c + alpha * op(a) @ op(b), one GEMM with beta = 1;
+// gemm_acc(c, alpha, a, b, beta) = beta * c + alpha * op(a) @ op(b).
 class GemmAccOp : public Op {
  public:
   bool trans_a() const { return trans_a_; }

@@ -53,9 +53,28 @@ Var update_as_gemm(const Var& v) {
   return Var();
 }
 
+// gemm_acc(c * s, alpha, a, b) -> gemm_acc(c, alpha, a, b, beta = s) for a scalar
+// s: network2's L2 step (1 - eta lmbda / n) w - eta dC/dw then reads and writes w
+// once, inside the GEMM, instead of a pass to scale w and a copy.
+Var scale_into_gemm_beta(const Var& v) {
+  if (v.inputs().size() != 4) return Var();
+  const Var& c = v.inputs()[0];
+  if (!is_binary(c, BinaryFn::Mul)) return Var();
+  for (int side = 0; side < 2; ++side) {
+    const Var& w = c.inputs()[size_t(side)];
+    const Var& s = c.inputs()[size_t(1 - side)];
+    if (s.rank() != 0 || s.dtype() != v.dtype() || w.shape() != v.shape() || w.dtype() != v.dtype()) continue;
+    const GemmAccOp* g = op_as<GemmAccOp>(v);
+    const auto& in = v.inputs();
+    return gemm_acc_scaled(w, s, in[1], in[2], in[3], g->trans_a(), g->trans_b(), v.loc());
+  }
+  return Var();
+}
+
 }  // namespace
 
 void register_blas_rewrites() {
+  register_rewrite(node_rewriter<GemmAccOp>(Phase::Specialize, "gemm_beta", scale_into_gemm_beta));
   register_rewrite(node_rewriter<MatmulOp>(Phase::Specialize, "matmul_transpose", matmul_of_transpose));
   register_rewrite(node_rewriter<BinaryOp>(Phase::Specialize, "gemm_update", update_as_gemm));
 }

@@ -29,6 +29,7 @@ void expect_inputs(const InputInfos& in, size_t n) {
 // broadcast_like(a, ref): a repeated to exactly ref's shape.
 class BroadcastLikeOp : public Op {
  public:
+  bool reads_input_values(int k) const override { return k != 1; }  // the reference: its shape only
   std::string name() const override { return "broadcast_like"; }
 
   Type infer(const InputInfos& in) const override {
@@ -96,6 +97,7 @@ class BroadcastLikeOp : public Op {
 // sum_like(g, ref): g summed down to ref's shape (undoes a broadcast of ref).
 class SumLikeOp : public Op {
  public:
+  bool reads_input_values(int k) const override { return k != 1; }  // the reference: its shape only
   std::string name() const override { return "sum_like"; }
 
   Type infer(const InputInfos& in) const override {

@@ -10,6 +10,7 @@ class FillLikeOp : public Op {
  public:
   double value() const { return value_; }
   DType dtype() const { return dtype_; }
+  bool reads_input_values(int) const override { return false; }
 
  protected:
   FillLikeOp(double value, DType dtype) : value_(value), dtype_(dtype) {}

@@ -1,4 +1,6 @@
-// gemm_acc: out = c + alpha * op(a) @ op(b), one BLAS call with beta = 1.
+// gemm_acc: out = c + alpha * op(a) @ op(b), one BLAS call with beta = 1; with a
+// fifth input beta, out = beta * c + alpha * op(a) @ op(b) (an L2-decayed weight
+// update in one GEMM, written into the weights).
 #include <xtensor-blas/xlinalg.hpp>  // declares cblas_sgemm / cblas_dgemm
 
 #include <cstring>
@@ -27,6 +29,11 @@ class GemmAccKernel final : public GemmAccOp {
     return std::string("trans_a=") + (trans_a() ? "1" : "0") + ",trans_b=" + (trans_b() ? "1" : "0");
   }
   Type infer(const InputInfos& in) const override {
+    if (in.size() != 4 && in.size() != 5)
+      throw ValueError("gemm_acc takes c, alpha, a, b and optionally beta; got " + std::to_string(in.size()) +
+                       " inputs");
+    if (in.size() == 5 && (in[4].rank() != 0 || in[4].dtype != in[0].dtype))
+      throw TypeError("gemm_acc's beta must be a scalar of c's dtype, got " + in[4].str());
     const Type &c = in[0], &alpha = in[1], &a = in[2], &b = in[3];
     if (c.rank() != 2 || a.rank() != 2 || b.rank() != 2 || alpha.rank() != 0)
       throw ShapeError("gemm_acc needs a matrix c, a scalar alpha and matrices a, b; got " + c.shape.str() +
@@ -42,11 +49,18 @@ class GemmAccKernel final : public GemmAccOp {
         throw ShapeError("the product " + p.str() + " does not fit c " + c.shape.str());
     return c;
   }
-  void perform(const Tensor* const* in, int, Tensor& out) const override {
+  void perform(const Tensor* const* in, int n_in, Tensor& out) const override {
     const Tensor &c = *in[0], &a = *in[2], &b = *in[3];
+    const double beta = n_in == 5 ? in[4]->at(0) : 1.0;
     const Shape p = product_shape(a.shape(), b.shape(), trans_a(), trans_b());
     if (out.raw() != c.raw()) std::memcpy(out.raw(), c.raw(), c.nbytes());
-    if (p == c.shape()) return gemm(in, out, 1.0);
+    if (p == c.shape()) return gemm(in, out, beta);
+    if (beta != 1.0)
+      dispatch_float(out.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        T* o = out.data<T>();
+        for (int64_t i = 0; i < out.size(); ++i) o[i] = T(o[i] * beta);
+      });
     // Rare: a one-row or one-column product broadcast over c.
     Tensor prod(out.dtype(), p);
     gemm(in, prod, 0.0);
@@ -70,6 +84,10 @@ class GemmAccKernel final : public GemmAccOp {
     else if (trans_a() && !trans_b()) grads_ab = {matmul(b, ga, false, true), matmul(a, ga, false, false)};
     else if (!trans_a() && trans_b()) grads_ab = {matmul(ga, b, false, false), matmul(ga, a, true, false)};
     else grads_ab = {matmul(b, ga, true, true), matmul(ga, a, true, true)};
+    if (inputs.size() == 5) {  // out = beta * c + ...: c's gradient scales, beta's is <g, c>
+      const Var& beta = inputs[4];
+      return {mul(beta, g), sum(mul(gp, prod)), grads_ab[0], grads_ab[1], sum(mul(g, inputs[0]))};
+    }
     return {g, sum(mul(gp, prod)), grads_ab[0], grads_ab[1]};
   }
 
@@ -100,8 +118,14 @@ Var gemm_acc(const Var& c, const Var& alpha, const Var& a, const Var& b, bool tr
   return apply(std::make_shared<GemmAccKernel>(trans_a, trans_b), {c, alpha, a, b}, loc);
 }
 
+Var gemm_acc_scaled(const Var& c, const Var& beta, const Var& alpha, const Var& a, const Var& b, bool trans_a,
+                    bool trans_b, Loc loc) {
+  return apply(std::make_shared<GemmAccKernel>(trans_a, trans_b), {c, alpha, a, b, beta}, loc);
+}
+
 void register_gemm_acc_op() {
-  register_op({"gemm_acc", "blas", "c + alpha * op(a) @ op(b) in one GEMM (SGD-style updates)"});
+  register_op({"gemm_acc", "blas",
+               "c + alpha * op(a) @ op(b), or beta * c + alpha * op(a) @ op(b), in one GEMM (SGD-style updates)"});
 }
 
 }  // namespace nabla

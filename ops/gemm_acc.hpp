@@ -11,5 +11,9 @@ namespace nabla {
 // (a product of one row or column broadcasts, as the elementwise form would).
 Var gemm_acc(const Var& c, const Var& alpha, const Var& a, const Var& b, bool trans_a = false,
              bool trans_b = false, Loc loc = Loc::current());
+// beta * c + alpha * op(a) @ op(b), beta a scalar of c's dtype: what the
+// specialize pass makes of an update whose kept part is c * beta (L2 decay).
+Var gemm_acc_scaled(const Var& c, const Var& beta, const Var& alpha, const Var& a, const Var& b,
+                    bool trans_a = false, bool trans_b = false, Loc loc = Loc::current());
 
 }  // namespace nabla

@@ -122,6 +122,14 @@ bool match_softmax_grad_of_log(const Var& v, Var& G, Var& s) {
 
 // The zero matrix under the one-hot scatter G, if it is shaped like z by construction.
 bool zero_fill_like_logits(const Var& zeros, const Var& z, const Var& s) {
+  // With z's static shape the fill was already folded into a constant of zeros.
+  if (zeros.role() == Role::Constant && z.shape().known() && zeros.shape() == z.shape() &&
+      zeros.dtype() == z.dtype()) {
+    const Tensor& t = zeros.value_ref();
+    for (int64_t i = 0; i < t.size(); ++i)
+      if (t.at(i) != 0.0) return false;
+    return true;
+  }
   if (!is_zero_fill(zeros)) return false;
   const Var& x = zeros.inputs()[0];
   const bool log_of_z = (is_log_softmax(x) || is_unary(x, UnaryFn::Log)) && x.inputs()[0].same(z);

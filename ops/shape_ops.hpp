@@ -11,6 +11,7 @@ namespace nabla {
 // shape_i(x): x.shape[axis()] as an int64 scalar (axis() is non-negative).
 class ShapeIOp : public Op {
  public:
+  bool reads_input_values(int) const override { return false; }
   int axis() const { return axis_; }
 
  protected:

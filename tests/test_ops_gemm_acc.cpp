@@ -48,6 +48,27 @@ const bool row_nt = add_gemm_acc_row(false, true);
 const bool row_tt = add_gemm_acc_row(true, true);
 const bool row_broadcast = add_gemm_acc_row(false, false, 1);  // a (1,K): the product broadcasts over c's rows
 
+// With beta: beta * c + alpha * op(a) @ op(b), all five inputs differentiated.
+bool add_gemm_acc_beta_row(bool ta, bool tb, int64_t M = 3) {
+  const int64_t K = 4, N = 2;
+  Shape sa = ta ? Shape{K, M} : Shape{M, K};
+  Shape sb = tb ? Shape{N, K} : Shape{K, N};
+  return add_op_row({"gemm_acc",
+                     {sample({3, N}, -1, 1, 14), sample({}, -1.5, -0.5, 15), sample(sa, -1, 1, 16),
+                      sample(sb, -1, 1, 17), sample({}, 0.5, 0.9, 18)},
+                     [ta, tb](const std::vector<Var>& v) { return gemm_acc_scaled(v[0], v[4], v[1], v[2], v[3], ta, tb); },
+                     {0, 1, 2, 3, 4},
+                     2,
+                     [ta, tb](const std::vector<Tensor>& t) {
+                       Tensor scaled_c = t[0].copy();
+                       for (int64_t i = 0; i < scaled_c.size(); ++i) scaled_c.set(i, t[0].at(i) * t[4].at(0));
+                       return ref_gemm_acc({scaled_c, t[1], t[2], t[3]}, ta, tb);
+                     }});
+}
+const bool row_beta_nn = add_gemm_acc_beta_row(false, false);
+const bool row_beta_tn = add_gemm_acc_beta_row(true, false);
+const bool row_beta_broadcast = add_gemm_acc_beta_row(false, true, 1);
+
 }  // namespace
 
 TEST_CASE("gemm_acc: an SGD update of a weight matrix compiles to one gemm_acc and matches") {

@@ -145,3 +145,44 @@ TEST_CASE("rewrite softmax_grad_of_log: the one-hot gradient of the NLL becomes 
   CHECK_FALSE(program_has_op(f.fast, "softmax"));
   f.check_agree({sample({5, 4}, -3, 3, 114), ints({2, 0, 3, 3, 1}, {5})});
 }
+
+TEST_CASE("rewrite gemm_beta: an L2-decayed update c * s - eta * dot(a, b) is one GEMM with beta = s") {
+  Var W = shared(sample({4, 3}, -1, 1, 120), "W");
+  Var decay = shared(Tensor::full(DType::Float64, {}, 0.9), "decay");
+  Var x = float64_matrix("x"), d = float64_matrix("d");
+  BothModes f({x, d}, {W * decay - 0.1 * dot(transpose(x), d)});
+  CHECK(rewrite_count(f.fast, "gemm_update") == 1);
+  CHECK(rewrite_count(f.fast, "gemm_beta") == 1);
+  CHECK(op_count(f.fast, "gemm_acc") == 1);
+  CHECK(f.fast.stats().steps == 1);  // no pass to scale W first
+  CHECK(program_has_op(f.plain, "mul"));
+  f.check_agree({sample({5, 4}, -1, 1, 121), sample({5, 3}, -1, 1, 122)});
+}
+
+TEST_CASE("rewrite log_sigmoid and log_one_minus_sigmoid: softplus forms that stay finite") {
+  Var x = input(DType::Float64, {6}, "x");
+  BothModes f({x}, {log(sigmoid(x)), log(1.0 - sigmoid(x)), log1p(-sigmoid(x))});
+  CHECK(rewrite_count(f.fast, "log_sigmoid") == 1);
+  CHECK(rewrite_count(f.fast, "log_one_minus_sigmoid") == 2);
+  CHECK(program_has_op(f.plain, "sigmoid"));
+  f.check_agree({sample({6}, -5, 5, 123)}, 1e-9);
+  // Where the naive forms give -inf, the rewritten ones give -x or x.
+  const Tensor big = Tensor::from<double>({-800, 800, -40, 40, 0, 1}, {6});
+  const auto& out = f.fast({big});
+  CHECK(out[0].at(0) == doctest::Approx(-800));
+  CHECK(out[1].at(1) == doctest::Approx(-800));
+  CHECK(out[2].at(1) == doctest::Approx(-800));
+}
+
+TEST_CASE("rewrite constant_fold: nodes that read only a static shape fold (the cost's seed gradient)") {
+  Var x = input(DType::Float32, {10, 10}, "x");
+  Var ones = fill_like(sum(x * x), 1.0);      // reads sum's shape, () — not its value
+  Var spread = broadcast_like(ones / 20.0, x);  // reads x's shape only
+  BothModes f({x}, {spread * x});
+  CHECK(rewrite_count(f.fast, "constant_fold") >= 3);
+  CHECK_FALSE(program_has_op(f.fast, "sum"));
+  CHECK_FALSE(program_has_op(f.fast, "fill_like"));
+  CHECK_FALSE(program_has_op(f.fast, "broadcast_like"));
+  CHECK(program_has_op(f.plain, "sum"));
+  f.check_agree({sample({10, 10}, -1, 1, 124).astype(DType::Float32)}, 1e-6);
+}

@@ -31,6 +31,9 @@ struct NodeRewrite {
   std::function<bool(const Op&)> tracks;
   // The node's replacement, or an undefined Var to leave it alone.
   std::function<Var(const Var&)> apply;
+  // Also offered in the later graph phases (constant folding: a stabilizing or
+  // specializing rewrite may build new constant subexpressions).
+  bool every_phase = false;
 };
 
 // A rewrite offered only nodes whose op is one of Ops (or derives from one: an op
