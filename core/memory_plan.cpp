@@ -11,6 +11,11 @@
 //     reader (so every other reader saw the old value), and not under NanGuard
 //     (a step failing after the write would leave the variable half-updated);
 //   - never a function input (the caller's memory) or a constant.
+// Views (Op::view_input): a step whose output may share an input's memory keeps
+// that input (and, through chains, its base) alive until the view's last reader,
+// is never overwritten in place, and is never swapped into a shared variable
+// (an update that is a view is copied in). Its slot is used only when the view
+// is not possible for the values at hand.
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -31,13 +36,22 @@ Program::Lifetimes Program::lifetimes() const {
     life.last_use[size_t(u.value)] = forever;
     ++value_users[u.value];
   }
+  // A view's base lives as long as the view: latest views first, so chains of
+  // views carry the lifetime down to the first base.
+  for (size_t p = steps.size(); p-- > 0;) {
+    const Step& s = steps[p];
+    if (!s.view) continue;
+    const int base = s.ins[size_t(s.op->view_input())];
+    life.last_use[size_t(base)] = std::max(life.last_use[size_t(base)], life.last_use[size_t(s.out)]);
+  }
   // An update value computed by a step of its own is swapped into its shared
   // variable; the variable's old buffer comes back into the value's slot. That
   // slot must be dedicated: shared with a larger temporary it would be regrown on
   // every call.
   std::unordered_set<int> outputs_set(output_index_.begin(), output_index_.end());
-  std::unordered_set<int> computed;
-  for (const Step& s : steps) computed.insert(s.out);
+  std::unordered_set<int> computed;  // by a step that writes its own buffer
+  for (const Step& s : steps)
+    if (!s.view) computed.insert(s.out);
   for (const auto& u : updates_)
     if (computed.count(u.value) && !outputs_set.count(u.value) && value_users[u.value] == 1)
       life.swapped.insert(u.value);
@@ -47,10 +61,15 @@ Program::Lifetimes Program::lifetimes() const {
 void Program::plan_inplace(Lifetimes& life) {
   std::unordered_set<int> update_values;
   for (const auto& u : updates_) update_values.insert(u.value);
-  std::unordered_set<int> computed;
-  for (const Step& s : steps) computed.insert(s.out);
+  std::unordered_set<int> computed;  // by a step that writes its own buffer (not a view)
+  for (const Step& s : steps)
+    if (!s.view) computed.insert(s.out);
   for (size_t p = 0; p < steps.size(); ++p) {
     Step& s = steps[p];
+    if (s.view) {
+      ++stats.view_steps;
+      continue;
+    }
     for (int i = 0; i < int(s.ins.size()) && s.inplace < 0 && s.reuse_input < 0; ++i) {
       if (!s.op->may_overwrite_input(i)) continue;
       const int k = s.ins[size_t(i)];

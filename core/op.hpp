@@ -72,6 +72,13 @@ class Op {
   // overwrite an input that nothing reads afterwards (Theano's destroy map).
   virtual bool may_overwrite_input(int k) const { return k >= 0 && k == inplace_input(); }
   virtual bool is_random() const { return false; }
+  // Views: >= 0 when the output may share input k's memory instead of a copy
+  // (reshape, basic slices, dimshuffles that keep the element order). The
+  // program then calls make_view(), which binds `out` (its shape already set) to
+  // that memory and returns true, or returns false for these particular values
+  // (then perform() copies as usual).
+  virtual int view_input() const { return -1; }
+  virtual bool make_view(const Tensor* const* in, int n_in, Tensor& out) const { return false; }
   // False when perform() reads only input k's shape, never its elements
   // (fill_like, broadcast_like's reference, shape_i): constant folding then needs
   // only a static shape there, not a constant value.

@@ -45,6 +45,7 @@ void Program::linearize(const std::vector<Var>& roots, size_t n_outputs) {
         for (const Var& x : v.inputs()) s.ins.push_back(index.at(x.impl()));
         s.memo_shapes.resize(s.ins.size());
         s.infos.resize(s.ins.size());
+        s.view = s.op->view_input() >= 0 && s.op->view_input() < int(s.ins.size());
         s.memo_ints.resize(s.ins.size());
         steps.push_back(std::move(s));
         break;
@@ -80,6 +81,17 @@ void Program::run_step(Step& s) {
     s.memo_valid = true;
   }
   Tensor& out = values_[size_t(s.out)];
+  if (s.view) {
+    out = Tensor();
+    out.bind(nullptr, s.var.dtype(), s.memo_out);
+    bool viewed = false;
+    try {
+      viewed = s.op->make_view(s.in_ptrs.data(), n, out);
+    } catch (const std::exception& e) {
+      rethrow_with_context(s.var, s.in_ptrs.data(), n, e);
+    }
+    if (viewed) return;  // shares its input's memory: nothing to compute
+  }
   if (s.inplace >= 0) {
     out = *s.in_ptrs[size_t(s.inplace)];  // the shared variable's own buffer
   } else {

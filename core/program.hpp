@@ -21,6 +21,7 @@ struct Step {
   int slot = -1;                        // buffer slot for the output
   int inplace = -1;                     // >= 0: writes into this shared input's buffer (no slot)
   int reuse_input = -1;                 // >= 0: takes over this dying input's slot (in place)
+  bool view = false;                    // the op may return a view of an input (no copy, slot unused)
   // Shape memo: the shape function runs only when an input shape or an integer scalar
   // input (a symbolic bound or dim) changed since the last call.
   std::vector<InputInfo> infos;         // the shape function's view of the inputs

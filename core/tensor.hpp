@@ -46,8 +46,8 @@ class Tensor {
 
   template <class T> T* data() { return static_cast<T*>(raw()); }
   template <class T> const T* data() const { return static_cast<const T*>(raw()); }
-  void* raw() { return buf_ ? static_cast<char*>(buf_->data()) : nullptr; }
-  const void* raw() const { return buf_ ? static_cast<const char*>(buf_->data()) : nullptr; }
+  void* raw() { return buf_ ? static_cast<char*>(buf_->data()) + offset_ : nullptr; }
+  const void* raw() const { return buf_ ? static_cast<const char*>(buf_->data()) + offset_ : nullptr; }
 
   // Value of element i (flat index) converted to double / int64, any dtype.
   double at(int64_t i) const;
@@ -66,18 +66,33 @@ class Tensor {
   // Copies `src` into this tensor's buffer; shapes and dtypes must agree.
   void copy_from(const Tensor& src);
 
-  // Low-level: give this tensor the buffer, dtype and shape (no allocation).
+  // Low-level: give this tensor the buffer, dtype and shape (no allocation),
+  // starting at the buffer's first byte.
   void bind(std::shared_ptr<Buffer> buf, DType dtype, const Shape& shape) {
     buf_ = std::move(buf);
     dtype_ = dtype;
     shape_ = shape;
+    offset_ = 0;
   }
+  // A tensor over the same bytes: `shape` elements starting `first` elements
+  // into this one (no copy; writes go through to this tensor's memory).
+  Tensor view(const Shape& shape, int64_t first = 0) const {
+    Tensor t;
+    t.buf_ = buf_;
+    t.dtype_ = dtype_;
+    t.shape_ = shape;
+    t.offset_ = offset_ + size_t(first) * dtype_size(dtype_);
+    return t;
+  }
+  // Bytes from the start of the buffer to element 0 (non-zero for views).
+  size_t byte_offset() const { return offset_; }
   const std::shared_ptr<Buffer>& buffer() const { return buf_; }
 
  private:
   DType dtype_ = DType::Float32;
   Shape shape_;
   std::shared_ptr<Buffer> buf_;
+  size_t offset_ = 0;
 };
 
 // Shared by templates above; defined in tensor.cpp.

@@ -279,6 +279,20 @@ class SubtensorKernel final : public SubtensorOp {
     detail::strided_copy_bytes(out.raw(), static_cast<const char*>(in[0]->raw()) + v.offset * int64_t(es),
                                es, v.dims, v.strides);
   }
+  // A slice whose elements are one contiguous run of x (leading axes indexed or
+  // sliced to one row, then whole trailing rows: data[i*m:(i+1)*m], x[k]) is a view.
+  int view_input() const override { return 0; }
+  bool make_view(const Tensor* const* in, int, Tensor& out) const override {
+    const View v = resolve_view(specs_, in[0]->shape(), in);
+    int64_t expect = 1;  // the stride a contiguous run has at each dim, innermost first
+    for (int d = v.dims.rank() - 1; d >= 0; --d) {
+      if (v.dims[d] == 1) continue;
+      if (v.strides[d] != expect) return false;
+      expect *= v.dims[d];
+    }
+    out = in[0]->view(out.shape(), out.size() ? v.offset : 0);
+    return true;
+  }
   std::vector<Var> pullback(const std::vector<Var>& inputs, const Var&, const Var& g) const override {
     std::vector<Var> grads(inputs.size());
     grads[0] = inc_subtensor(zeros_like(inputs[0]), g, rebuild(specs_, inputs));

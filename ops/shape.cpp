@@ -182,6 +182,12 @@ class ReshapeKernel final : public ReshapeOp {
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     if (out.nbytes()) std::memcpy(out.raw(), in[0]->raw(), out.nbytes());
   }
+  // Tensors are contiguous: the same bytes read with another shape.
+  int view_input() const override { return 0; }
+  bool make_view(const Tensor* const* in, int, Tensor& out) const override {
+    out = in[0]->view(out.shape());
+    return true;
+  }
   std::vector<Var> pullback(const std::vector<Var>& inputs, const Var&, const Var& g) const override {
     std::vector<Var> grads(inputs.size());
     grads[0] = reshape(g, shape_dims(inputs[0]));
@@ -256,6 +262,20 @@ class DimshuffleKernel final : public DimshuffleOp {
     Shape s;
     for (int p : pattern()) s.push_back(p == bcast ? 0 : xs[p]);
     strided_copy_bytes(out.raw(), in[0]->raw(), dtype_size(out.dtype()), out.shape(), s);
+  }
+  // Adding or dropping size-1 axes, or permuting axes that are 1 at run time,
+  // keeps the element order: a view. A real permutation copies.
+  int view_input() const override { return 0; }
+  bool make_view(const Tensor* const* in, int, Tensor& out) const override {
+    const Shape& xs = in[0]->shape();
+    int last = -1;
+    for (int p : pattern()) {
+      if (p == bcast || xs[p] == 1) continue;
+      if (p < last) return false;
+      last = p;
+    }
+    out = in[0]->view(out.shape());
+    return true;
   }
   std::vector<Var> pullback(const std::vector<Var>& inputs, const Var&, const Var& g) const override {
     // For each axis of x: where it went, or a new size-1 axis if it was dropped.

@@ -101,3 +101,57 @@ TEST_CASE("inplace: an update written into its shared variable after every reade
   f({xv});
   CHECK(f.stats().last_call_allocations == 0);
 }
+
+TEST_CASE("views: reshape, row slices and axis-inserting dimshuffles share memory and keep values right") {
+  Var data = shared(f32s({6, 4}, 7), "data");
+  Var i = lscalar("i");
+  Var rows = slice(data, i * 2, (i + 1) * 2);        // data[2i:2i+2]: contiguous rows, a view
+  Var flat = reshape(rows, {8});                      // a view of the view
+  Var col = dimshuffle(flat, {bcast, 0});             // (1, 8): a view
+  Var cols = subtensor(data, {Index::all(), Index::slice(0, 2)});  // strided: copied
+  Var y = tanh(col) * 2.0 + 1.0;                      // may not write into data's memory
+  Function f = function({i}, {y, cols, flat});
+  CHECK(f.stats().view_steps >= 3);
+  const Tensor before = data.get_value();
+  for (int64_t k : {0, 2, 1}) {
+    Tensor idx = Tensor::scalar<int64_t>(k);
+    std::vector<Tensor> want = eval({y, cols, flat}, {{i, idx}});
+    const auto& got = f({idx});
+    for (size_t o = 0; o < want.size(); ++o) CHECK(allclose(got[o], want[o], 1e-6, 1e-7));
+  }
+  CHECK(allclose(data.get_value(), before, 0, 0));
+  CHECK(f.stats().last_call_allocations == 0);
+}
+
+TEST_CASE("views: a view keeps its base alive, so no later step overwrites the base in place") {
+  Var x = input(DType::Float32, Shape{4, 6}, "x");
+  Var m = input(DType::Float32, Shape{6, 6}, "m");
+  Var b = matmul(x, m);           // a buffer of its own
+  Var v = reshape(b, {6, 4});     // a view of b
+  Var w = tanh(b);                // b's last direct reader: without the view it could take b's buffer
+  Var late = sum(v * 3.0, 0);     // reads the view after w was computed
+  Function f = function({x, m}, {w, late});
+  Tensor xv = f32s({4, 6}, 8), mv = f32s({6, 6}, 9);
+  std::vector<Tensor> want = eval({w, late}, {{x, xv}, {m, mv}});
+  const auto& got = f({xv, mv});
+  CHECK(allclose(got[0], want[0], 1e-5, 1e-6));
+  CHECK(allclose(got[1], want[1], 1e-5, 1e-6));
+}
+
+TEST_CASE("views: an update whose new value is a view of another shared variable is copied in") {
+  Var V = shared(f32s({6}, 10), "V");
+  Var W = shared(f32s({2, 3}, 11), "W");
+  Var V_new = V - 0.5;
+  Function f = function({}, {}, {{W, reshape(V_new, {2, 3})}, {V, V_new}});
+  const Tensor v0 = V.get_value();
+  f();
+  for (int64_t k = 0; k < 6; ++k) {
+    CHECK(W.get_value().at(k) == doctest::Approx(v0.at(k) - 0.5));
+    CHECK(V.get_value().at(k) == doctest::Approx(v0.at(k) - 0.5));
+  }
+  f();  // W and V must not share a buffer now: each moves on by itself
+  for (int64_t k = 0; k < 6; ++k) {
+    CHECK(W.get_value().at(k) == doctest::Approx(v0.at(k) - 1.0));
+    CHECK(V.get_value().at(k) == doctest::Approx(v0.at(k) - 1.0));
+  }
+}
