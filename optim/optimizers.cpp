@@ -65,6 +65,17 @@ Optimizer::Optimizer(double learning_rate) {
   eta_ = shared(Tensor::scalar<float>(float(learning_rate)), "eta");
 }
 
+Updates Optimizer::updates(const std::vector<Var>& params, const std::vector<Var>& grads,
+                           const std::vector<Var>& extra_grads) {
+  if (extra_grads.size() > grads.size())
+    throw ValueError("nabla: " + name() + ": " + std::to_string(extra_grads.size()) + " extra gradient terms for " +
+                     std::to_string(grads.size()) + " grads");
+  std::vector<Var> total = grads;
+  for (size_t k = 0; k < extra_grads.size(); ++k)
+    if (extra_grads[k].defined()) total[k] = total[k] + extra_grads[k];
+  return updates(params, total);
+}
+
 void Optimizer::set_learning_rate(double eta) {
   require(std::isfinite(eta) && eta >= 0, "learning rate must be finite and >= 0", eta);
   eta_.set_value(Tensor::scalar<float>(float(eta)));
@@ -91,6 +102,21 @@ Updates SGD::updates(const std::vector<Var>& params, const std::vector<Var>& gra
     const Var& p = params[k];
     // p - eta * g: the form the gemm_update rewrite turns into one GEMM.
     out.push_back({p, p - eta_for(eta_, p) * grads[k]});
+  }
+  return out;
+}
+
+Updates SGD::updates(const std::vector<Var>& params, const std::vector<Var>& grads,
+                     const std::vector<Var>& extra_grads) {
+  check_pairs(name(), params, grads);
+  Updates out;
+  for (size_t k = 0; k < params.size(); ++k) {
+    const Var& p = params[k];
+    const Var eta = eta_for(eta_, p);
+    // What remains of p before the gradient step, then p - eta g's form, so the
+    // gemm_update rewrite still sees the GEMM (network2's L2 line: (1 - eta lmbda/n) w - eta g).
+    const Var kept = k < extra_grads.size() && extra_grads[k].defined() ? p - eta * extra_grads[k] : p;
+    out.push_back({p, kept - eta * grads[k]});
   }
   return out;
 }
