@@ -66,13 +66,14 @@ Optimizer::Optimizer(double learning_rate) {
 }
 
 Updates Optimizer::updates(const std::vector<Var>& params, const std::vector<Var>& grads,
-                           const std::vector<Var>& extra_grads) {
-  if (extra_grads.size() > grads.size())
-    throw ValueError("nabla: " + name() + ": " + std::to_string(extra_grads.size()) + " extra gradient terms for " +
-                     std::to_string(grads.size()) + " grads");
+                           const std::vector<Var>& extra_grads, const std::vector<Var>& weight_decay) {
+  if (extra_grads.size() > grads.size() || weight_decay.size() > params.size())
+    throw ValueError("nabla: " + name() + ": more extra gradient or weight-decay terms than params");
   std::vector<Var> total = grads;
   for (size_t k = 0; k < extra_grads.size(); ++k)
     if (extra_grads[k].defined()) total[k] = total[k] + extra_grads[k];
+  for (size_t k = 0; k < weight_decay.size(); ++k)
+    if (weight_decay[k].defined()) total[k] = total[k] + weight_decay[k] * params[k];
   return updates(params, total);
 }
 
@@ -107,15 +108,19 @@ Updates SGD::updates(const std::vector<Var>& params, const std::vector<Var>& gra
 }
 
 Updates SGD::updates(const std::vector<Var>& params, const std::vector<Var>& grads,
-                     const std::vector<Var>& extra_grads) {
+                     const std::vector<Var>& extra_grads, const std::vector<Var>& weight_decay) {
   check_pairs(name(), params, grads);
   Updates out;
   for (size_t k = 0; k < params.size(); ++k) {
     const Var& p = params[k];
     const Var eta = eta_for(eta_, p);
     // What remains of p before the gradient step, then p - eta g's form, so the
-    // gemm_update rewrite still sees the GEMM (network2's L2 line: (1 - eta lmbda/n) w - eta g).
-    const Var kept = k < extra_grads.size() && extra_grads[k].defined() ? p - eta * extra_grads[k] : p;
+    // gemm_update rewrite still sees the GEMM: network2's L2 line
+    // (1 - eta lmbda/n) w - eta g. Written as p - eta (d p) instead, an epoch of
+    // 3.10 took 0.70 s against 0.44.
+    Var kept = p;
+    if (k < weight_decay.size() && weight_decay[k].defined()) kept = kept * (1.0 - eta * weight_decay[k]);
+    if (k < extra_grads.size() && extra_grads[k].defined()) kept = kept - eta * extra_grads[k];
     out.push_back({p, kept - eta * grads[k]});
   }
   return out;

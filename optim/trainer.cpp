@@ -117,15 +117,15 @@ Trainer::Trainer(Objective objective, std::shared_ptr<Optimizer> optimizer, cons
   if (!o.x.defined()) throw ValueError("nabla: Trainer: the objective's input x is undefined");
   if (!o.cost.defined() || o.cost.rank() != 0) throw ValueError("nabla: Trainer: the cost must be a scalar expression");
   if (o.params.empty()) throw ValueError("nabla: Trainer: nothing to train (no params)");
-  if (o.extra_grads.size() > o.params.size())
-    throw ValueError("nabla: Trainer: more extra gradient terms than params");
+  if (o.extra_grads.size() > o.params.size() || o.weight_decay.size() > o.params.size())
+    throw ValueError("nabla: Trainer: more extra gradient or weight-decay terms than params");
   if (options_.mini_batch_size <= 0)
     throw ValueError("nabla: Trainer: mini_batch_size must be positive, got " + std::to_string(options_.mini_batch_size));
   check_data(data_);
   const std::vector<Var> grads = grad(o.cost, o.params);
   // One set of update expressions (one optimizer state) shared by the full and
   // the tail step, so momentum or Adam moments carry across both.
-  updates_ = optimizer_->updates(o.params, grads, o.extra_grads);
+  updates_ = optimizer_->updates(o.params, grads, o.extra_grads, o.weight_decay);
   compile();
 }
 

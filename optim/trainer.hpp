@@ -43,6 +43,9 @@ struct Objective {
   // e.g. weight decay (lmbda/n) * w. Cheaper than differentiating a penalty
   // through the graph, and plain SGD keeps the update a single GEMM.
   std::vector<Var> extra_grads;
+  // Optional weight decay per param: a scalar d adds d * param to its gradient
+  // (L2 with d = lmbda / n).
+  std::vector<Var> weight_decay;
 };
 
 struct TrainerOptions {

@@ -33,10 +33,10 @@ optim::Objective network2_objective(const std::vector<FullyConnected>& layers, C
   o.cost = cost_expr(cost, network_output(layers, o.x), o.y);
   for (const FullyConnected& layer : layers) {
     o.params.push_back(layer.W);
-    o.extra_grads.push_back(penalty == kL2 ? lmbda_over_n * layer.W
-                            : penalty == kL1 ? lmbda_over_n * sign(layer.W)
-                                             : Var());
+    o.weight_decay.push_back(penalty == kL2 ? lmbda_over_n : Var());
+    o.extra_grads.push_back(penalty == kL1 ? lmbda_over_n * sign(layer.W) : Var());
     o.params.push_back(layer.b);
+    o.weight_decay.push_back(Var());
     o.extra_grads.push_back(Var());
   }
   return o;
