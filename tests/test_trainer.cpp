@@ -8,6 +8,7 @@
 #include <cmath>
 #include <random>
 
+#include "alloc_counter.hpp"
 #include "nabla.hpp"
 
 using namespace nabla;
@@ -178,4 +179,74 @@ TEST_CASE("layers: FullyConnected, Softmax, ConvPool describe themselves and say
   nn::LayerContext no_streams;
   CHECK_THROWS_WITH_AS(dropping->apply({matrix("a"), matrix("b")}, no_streams), doctest::Contains("random streams"),
                        ValueError);
+}
+
+TEST_CASE("trainer: an epoch's allocations do not grow with its number of steps (shuffled and sliced)") {
+  // The per-step path reuses the gathered batch tensors and the compiled
+  // program's buffers, so 100 steps allocate exactly what 10 steps do (the
+  // epoch's permutation, its progress label).
+  for (bool shuffle : {false, true}) {
+    CAPTURE(shuffle);
+    auto epoch_allocations = [&](int64_t n) {
+      Tensor X, y;
+      blobs(n, 6, 2, X, y);
+      nn::Rng rng(3);
+      nn::FullyConnected layer(6, 3, nn::Activation::Softmax, rng);
+      Var x = matrix("x"), labels = ivector("y");
+      optim::Objective o{x, labels, nn::log_likelihood_cost(layer(x), labels), layer.params(), {}, {}};
+      optim::TrainerOptions t;
+      t.shuffle = shuffle;
+      t.progress = false;
+      optim::Trainer trainer(o, std::make_shared<optim::Adam>(0.01), optim::share_data(X, y), t);
+      trainer.train_epoch();  // warm-up: buffers sized on the first calls
+      const uint64_t before = heap_allocations();
+      trainer.train_epoch();
+      return heap_allocations() - before;
+    };
+    const uint64_t few = epoch_allocations(100), many = epoch_allocations(1000);
+    INFO("10 steps: " << few << " allocations, 100 steps: " << many);
+    CHECK(many == few);
+    CHECK(few <= 4);
+  }
+}
+
+TEST_CASE("trainer callbacks: early stopping, the plateau schedule and an epoch schedule") {
+  Tensor X, y;
+  blobs(60, 3, 4, X, y);
+  nn::Rng rng(2);
+  nn::FullyConnected layer(3, 3, nn::Activation::Softmax, rng);
+  Var x = matrix("x"), labels = ivector("y");
+  optim::Objective o{x, labels, nn::log_likelihood_cost(layer(x), labels), layer.params(), {}, {}};
+  // A metric that improves for three epochs, then stays flat.
+  auto scripted = [](std::vector<double> values) {
+    auto k = std::make_shared<size_t>(0);
+    return [values, k] { return values[std::min((*k)++, values.size() - 1)]; };
+  };
+  {
+    optim::Trainer t(o, std::make_shared<optim::SGD>(0.1), optim::share_data(X, y));
+    t.add_monitor("score", scripted({1, 2, 3, 3, 2, 3, 1, 5}));
+    t.add_callback(optim::early_stopping("score", 3));
+    CHECK(t.fit(20).epochs_run() == 6);  // best at epoch 2; epochs 3, 4, 5 do not beat it
+  }
+  {
+    auto sgd = std::make_shared<optim::SGD>(0.8);
+    optim::Trainer t(o, sgd, optim::share_data(X, y));
+    t.add_monitor("score", scripted({1, 2, 2, 2, 2, 2, 2, 2, 2}));
+    t.add_callback(optim::plateau_schedule("score", 2, 0.5, 0.25));
+    const optim::TrainResult& r = t.fit(20);
+    // Halved after epochs 3 and 5 (two flat epochs each); at 0.2 = 0.25 * 0.8 it stops.
+    CHECK(r.epochs_run() == 6);
+    CHECK(r.epochs[3].learning_rate == doctest::Approx(0.8));
+    CHECK(r.epochs[4].learning_rate == doctest::Approx(0.4));
+    CHECK(sgd->learning_rate() == doctest::Approx(0.2));
+  }
+  {
+    optim::Trainer t(o, std::make_shared<optim::Adam>(1.0), optim::share_data(X, y));
+    t.add_callback(optim::learning_rate_schedule([](int epoch) { return 1.0 / (1 + epoch); }));
+    const optim::TrainResult& r = t.fit(3);
+    CHECK(r.epochs[0].learning_rate == doctest::Approx(1.0));
+    CHECK(r.epochs[2].learning_rate == doctest::Approx(1.0 / 3));
+  }
+  CHECK_THROWS_WITH_AS(optim::early_stopping("score", 0), doctest::Contains("patience"), ValueError);
+  CHECK_THROWS_WITH_AS(optim::plateau_schedule("score", 2, 1.5), doctest::Contains("factor"), ValueError);
 }
