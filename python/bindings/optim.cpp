@@ -2,6 +2,7 @@
 // (shared variable, new value) pairs for nabla.function(updates=...); the
 // learning rate is a shared scalar, so changing it needs no recompile.
 #include "bindings.hpp"
+#include "optim/callbacks.hpp"
 #include "optim/optimizers.hpp"
 #include "optim/trainer.hpp"
 #include "optim/training.hpp"
@@ -113,6 +114,14 @@ void bind_trainer(py::module_& m) {
         t.add_accuracy_monitor(name, output, shared_data_of(data_x, data_y, size), batch, drop_tail);
       }, py::arg("name"), py::arg("output"), py::arg("data_x"), py::arg("data_y"), py::arg("size"),
          py::arg("batch") = 1000, py::arg("drop_tail") = false)
+      .def("add_early_stopping", [](Trainer& t, const std::string& metric, int patience, bool verbose) {
+        t.add_callback(early_stopping(metric, patience, verbose));
+      }, py::arg("metric"), py::arg("patience"), py::arg("verbose") = false)
+      .def("add_plateau_schedule", [](Trainer& t, const std::string& metric, int patience, double factor,
+                                      double min_fraction, bool verbose) {
+        t.add_callback(plateau_schedule(metric, patience, factor, min_fraction, verbose));
+      }, py::arg("metric"), py::arg("patience") = 10, py::arg("factor") = 0.5, py::arg("min_fraction") = 1.0 / 128,
+         py::arg("verbose") = false)
       .def_property_readonly("steps_per_epoch", &Trainer::steps_per_epoch)
       .def_property_readonly("optimizer", [](Trainer& t) { return &t.optimizer(); }, py::return_value_policy::reference_internal);
 }

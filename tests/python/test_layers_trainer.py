@@ -72,6 +72,12 @@ def test_python_layers_stack_with_cpp_layers_in_network3_and_callbacks_stop():
     trainer.add_monitor("one", lambda: 1.0)
     logs = trainer.fit(10, on_epoch=lambda log: seen.append(log.metrics["one"]) or len(seen) < 2)
     assert len(logs) == 2 and seen == [1.0, 1.0]
+    # The flat monitor never improves after its first epoch: patience 3 stops 3 epochs later.
+    trainer.add_early_stopping("one", patience=3)
+    assert len(trainer.fit(10)) == 4
+    with pytest.raises(ValueError, match="monitored: one"):
+        trainer.add_early_stopping("missing", 2)
+        trainer.fit(1)
 
 
 def test_python_layer_mistakes_raise_python_exceptions():

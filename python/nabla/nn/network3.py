@@ -58,7 +58,8 @@ class Layer3(_nabla.nn.Layer):
 class Network3:
     """A list of layers (the last a SoftmaxLayer) and the mini-batch size the
     layers were built for. seed draws the initial values; init is "network3"
-    (the book's scale) or "corrected" (1/sqrt(fan-in))."""
+    (the book's scale) or "default" (1/sqrt(fan-in); "corrected" is accepted
+    for it)."""
 
     def __init__(self, layers, mini_batch_size, seed=12345678, init="network3"):
         self.layers = list(layers)  # also keeps layers written in Python alive

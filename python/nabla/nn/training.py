@@ -6,10 +6,10 @@ way, built-in or written in Python:
 
     data = nabla.nn.SharedData(training_data)                  # x float32, y int32 labels
     trainer = nabla.nn.Trainer(x, y, cost, params, nabla.nn.Adam(1e-3), data, mini_batch_size=10,
-                               output=a)
-    for epoch in range(10):
-        trainer.epoch()
-        print(trainer.accuracy(validation_data))
+                               output=a, shuffle_rng=nabla.nn.Rng(1))
+    trainer.add_accuracy_monitor("validation accuracy", nabla.nn.SharedData(validation_data))
+    trainer.add_early_stopping("validation accuracy", patience=5)
+    logs = trainer.fit(60, on_epoch=lambda log: print(log))
 """
 
 import numpy as np
@@ -121,6 +121,15 @@ class Trainer:
             raise TypeError(f"nabla.nn.Trainer: the monitored data must be a nabla.nn.SharedData, got "
                             f"{type(data).__name__}")
         self._trainer.add_accuracy_monitor(name, self._output, data.x, data.y, len(data), batch)
+
+    def add_early_stopping(self, metric, patience, verbose=False):
+        """Stop once `patience` epochs passed without a better `metric` (a monitor's name)."""
+        self._trainer.add_early_stopping(metric, patience, verbose)
+
+    def add_plateau_schedule(self, metric, patience=10, factor=0.5, min_fraction=1 / 128, verbose=False):
+        """Multiply the learning rate by factor after each `patience` epochs without a better
+        `metric`; stop once it fell to min_fraction of its start."""
+        self._trainer.add_plateau_schedule(metric, patience, factor, min_fraction, verbose)
 
     def accuracy(self, data):
         """How many examples of data (anything as_split takes) the output classifies correctly."""
