@@ -68,6 +68,7 @@ class Softmax : public FullyConnected {
  public:
   explicit Softmax(int64_t n_in, int64_t n_out, double p_dropout = 0.0, Init init = Init::Zeros,
                    const std::string& name = "softmax");
+  using FullyConnected::initialize;  // keeps the (Init, Rng&) spelling visible
   void initialize(Rng& rng, Init) override;
 
  private:
