@@ -41,14 +41,15 @@ const char* init_name(Init init) {
     case Init::Default: return "default";
     case Init::Large: return "large";
     case Init::Zeros: return "zeros";
+    case Init::Network3: return "network3";
   }
   return "?";
 }
 
 Init init_from_name(const std::string& name) {
-  for (Init i : {Init::Default, Init::Large, Init::Zeros})
+  for (Init i : {Init::Default, Init::Large, Init::Zeros, Init::Network3})
     if (name == init_name(i)) return i;
-  throw ValueError("nabla: unknown initializer '" + name + "' (known: default, large, zeros)");
+  throw ValueError("nabla: unknown initializer '" + name + "' (known: default, large, zeros, network3)");
 }
 
 }  // namespace nabla::nn

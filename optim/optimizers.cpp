@@ -65,6 +65,18 @@ Optimizer::Optimizer(double learning_rate) {
   eta_ = shared(Tensor::scalar<float>(float(learning_rate)), "eta");
 }
 
+Updates Optimizer::updates(const std::vector<Var>& params, const std::vector<Var>& grads,
+                           const std::vector<Var>& extra_grads, const std::vector<Var>& weight_decay) {
+  if (extra_grads.size() > grads.size() || weight_decay.size() > params.size())
+    throw ValueError("nabla: " + name() + ": more extra gradient or weight-decay terms than params");
+  std::vector<Var> total = grads;
+  for (size_t k = 0; k < extra_grads.size(); ++k)
+    if (extra_grads[k].defined()) total[k] = total[k] + extra_grads[k];
+  for (size_t k = 0; k < weight_decay.size(); ++k)
+    if (weight_decay[k].defined()) total[k] = total[k] + weight_decay[k] * params[k];
+  return updates(params, total);
+}
+
 void Optimizer::set_learning_rate(double eta) {
   require(std::isfinite(eta) && eta >= 0, "learning rate must be finite and >= 0", eta);
   eta_.set_value(Tensor::scalar<float>(float(eta)));
@@ -91,6 +103,25 @@ Updates SGD::updates(const std::vector<Var>& params, const std::vector<Var>& gra
     const Var& p = params[k];
     // p - eta * g: the form the gemm_update rewrite turns into one GEMM.
     out.push_back({p, p - eta_for(eta_, p) * grads[k]});
+  }
+  return out;
+}
+
+Updates SGD::updates(const std::vector<Var>& params, const std::vector<Var>& grads,
+                     const std::vector<Var>& extra_grads, const std::vector<Var>& weight_decay) {
+  check_pairs(name(), params, grads);
+  Updates out;
+  for (size_t k = 0; k < params.size(); ++k) {
+    const Var& p = params[k];
+    const Var eta = eta_for(eta_, p);
+    // What remains of p before the gradient step, then p - eta g's form, so the
+    // gemm_update rewrite still sees the GEMM: network2's L2 line
+    // (1 - eta lmbda/n) w - eta g. Written as p - eta (d p) instead, an epoch of
+    // 3.10 took 0.70 s against 0.44.
+    Var kept = p;
+    if (k < weight_decay.size() && weight_decay[k].defined()) kept = kept * (1.0 - eta * weight_decay[k]);
+    if (k < extra_grads.size() && extra_grads[k].defined()) kept = kept - eta * extra_grads[k];
+    out.push_back({p, kept - eta * grads[k]});
   }
   return out;
 }

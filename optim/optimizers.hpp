@@ -19,6 +19,12 @@ class Optimizer {
   // Updates for params given grads (same order, same shapes); call once per
   // compiled function. Creates the optimizer's state variables.
   virtual Updates updates(const std::vector<Var>& params, const std::vector<Var>& grads) = 0;
+  // The same with closed-form gradient terms: extra_grads[k] is added to
+  // grads[k], and weight_decay[k] (a scalar d) adds d * params[k] (undefined
+  // entries or shorter lists: none). SGD applies both in front of the gradient
+  // step, as network2 writes it, so the step stays one GEMM.
+  virtual Updates updates(const std::vector<Var>& params, const std::vector<Var>& grads,
+                          const std::vector<Var>& extra_grads, const std::vector<Var>& weight_decay = {});
   virtual std::string name() const = 0;
   // Zeroes velocities / moments / step count (e.g. after re-initializing the net).
   virtual void reset_state();
@@ -38,6 +44,9 @@ class SGD : public Optimizer {
  public:
   explicit SGD(double eta) : Optimizer(eta) {}
   Updates updates(const std::vector<Var>& params, const std::vector<Var>& grads) override;
+  // p <- (p (1 - eta d) - eta e) - eta g
+  Updates updates(const std::vector<Var>& params, const std::vector<Var>& grads,
+                  const std::vector<Var>& extra_grads, const std::vector<Var>& weight_decay = {}) override;
   std::string name() const override { return "sgd"; }
 };
 

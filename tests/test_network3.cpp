@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Layers = std::vector<std::shared_ptr<nn::Layer3>>;
+using Layers = std::vector<nn::LayerPtr>;
 
 // n examples of `width` pixels, multiples of 1/256 in [0, 1), labels i % 10.
 nn::Split synthetic(int64_t n, int64_t width, unsigned seed) {
@@ -43,10 +43,10 @@ nn::Split head(const nn::Split& s, int64_t n) {
 }
 
 Layers conv_net(int64_t m, nn::Activation act = nn::Activation::Sigmoid, double p = 0.0) {
-  return {std::make_shared<nn::ConvPoolLayer>(std::array<int64_t, 4>{20, 1, 5, 5}, std::array<int64_t, 4>{m, 1, 28, 28},
+  return {std::make_shared<nn::ConvPool>(std::array<int64_t, 4>{20, 1, 5, 5}, std::array<int64_t, 4>{m, 1, 28, 28},
                                               std::array<int64_t, 2>{2, 2}, act),
-          std::make_shared<nn::FullyConnectedLayer>(2880, 100, act, p),
-          std::make_shared<nn::SoftmaxLayer>(100, 10, p)};
+          std::make_shared<nn::FullyConnected>(2880, 100, act, p),
+          std::make_shared<nn::Softmax>(100, 10, p)};
 }
 
 std::string temp_dir(const std::string& name) {
@@ -89,7 +89,7 @@ TEST_CASE("network3: conv-pool + FC 100 + softmax (ReLU) learns 2,000 MNIST imag
 
 TEST_CASE("network3: the training step uses the fused cross-entropy and one-GEMM updates") {
   nn::Network3 net(conv_net(10), 10, 1);
-  nn::SharedSplit data = nn::shared_split(synthetic(30, 784, 3));
+  optim::SharedData data = nn::share_split(synthetic(30, 784, 3));
   Function train = net.train_mb(data, 0.1, 0.0);
   CHECK(has_rewrite(train, "softmax_xent"));
   const double c = train({Tensor::scalar<int64_t>(0)})[0].item();
@@ -100,19 +100,19 @@ TEST_CASE("network3: the L2 term is 0.5 lambda sum w^2 / num_training_batches ov
   // Two equal nets, one step on mini-batch 0 of 3, with and without lambda: the costs
   // differ by the penalty and every w by -eta lambda w0 / 3 (the data gradients are equal).
   const double eta = 0.5, lmbda = 2.0;
-  nn::SharedSplit data = nn::shared_split(synthetic(30, 784, 5));
+  optim::SharedData data = nn::share_split(synthetic(30, 784, 5));
   nn::Network3 plain(conv_net(10), 10, 7), decayed(conv_net(10), 10, 7);
   std::vector<Tensor> w0;
   double sum_sq = 0;
   for (const auto& layer : plain.layers()) {
-    w0.push_back(layer->w.get_value());
+    w0.push_back(layer->weights()[0].get_value());
     for (double v : w0.back().to_vector()) sum_sq += v * v;
   }
   const double c0 = plain.train_mb(data, eta, 0.0)({Tensor::scalar<int64_t>(0)})[0].item();
   const double c1 = decayed.train_mb(data, eta, lmbda)({Tensor::scalar<int64_t>(0)})[0].item();
   CHECK(c1 - c0 == doctest::Approx(0.5 * lmbda * sum_sq / 3.0).epsilon(1e-4));
   for (size_t k = 0; k < w0.size(); ++k) {
-    const Tensor a = plain.layers()[k]->w.get_value(), b = decayed.layers()[k]->w.get_value();
+    const Tensor a = plain.layers()[k]->weights()[0].get_value(), b = decayed.layers()[k]->weights()[0].get_value();
     double worst = 0;
     for (int64_t i = 0; i < a.size(); ++i)
       worst = std::max(worst, std::fabs((b.at(i) - a.at(i)) - (-eta * lmbda * w0[k].at(i) / 3.0)));
@@ -123,12 +123,12 @@ TEST_CASE("network3: the L2 term is 0.5 lambda sum w^2 / num_training_batches ov
 
 TEST_CASE("network3: dropout masks differ across mini-batches, per example, and reproduce under a seed") {
   auto make = [](uint64_t seed) {
-    Layers l{std::make_shared<nn::FullyConnectedLayer>(784, 30, nn::Activation::Sigmoid, 0.5),
-             std::make_shared<nn::SoftmaxLayer>(30, 10, 0.5)};
+    Layers l{std::make_shared<nn::FullyConnected>(784, 30, nn::Activation::Sigmoid, 0.5),
+             std::make_shared<nn::Softmax>(30, 10, 0.5)};
     return std::make_shared<nn::Network3>(l, 10, seed);
   };
   auto masks = [](nn::Network3& net, int calls) {
-    Function f = function({net.x}, {net.layers()[0]->inpt_dropout});
+    Function f = function({net.x}, {net.layers()[0]->in.train});  // the first layer's masked input
     std::vector<std::vector<double>> out;
     for (int c = 0; c < calls; ++c) out.push_back(f({Tensor::full(DType::Float32, {10, 784}, 1.0)})[0].to_vector());
     return out;
@@ -149,36 +149,37 @@ TEST_CASE("network3: dropout masks differ across mini-batches, per example, and 
   CHECK(std::vector<double>(ma[0].begin(), ma[0].begin() + 784) !=
         std::vector<double>(ma[0].begin() + 784, ma[0].begin() + 2 * 784));
   // Evaluation is deterministic and scales w by (1 - p): output = sigmoid(0.5 x.w + b).
-  Function eval = function({a->x}, {a->layers()[0]->output});
+  Function eval = function({a->x}, {a->layers()[0]->out.eval});
   Tensor x = Tensor::full(DType::Float32, {10, 784}, 1.0);
   const std::vector<double> e1 = eval({x})[0].to_vector(), e2 = eval({x})[0].to_vector();
   CHECK(e1 == e2);
-  const Tensor w = a->layers()[0]->w.get_value(), bias = a->layers()[0]->b.get_value();
+  const Tensor w = a->layers()[0]->params()[0].get_value(), bias = a->layers()[0]->params()[1].get_value();
   double z = bias.at(0);
-  for (int64_t i = 0; i < 784; ++i) z += 0.5 * w.at(i * 30);
+  for (int64_t i = 0; i < 784; ++i) z += 0.5 * w.at(i);  // W is (n_out, n_in): unit 0's weights come first
   CHECK(e1[0] == doctest::Approx(1.0 / (1.0 + std::exp(-z))).epsilon(1e-4));
 }
 
-TEST_CASE("network3: initialization as network3 (sqrt(1/n_out)) or corrected (sqrt(1/n_in)), softmax zeros") {
+TEST_CASE("network3: initialization as network3 (sqrt(1/n_out)) or default (sqrt(1/n_in)), softmax zeros") {
   auto std_of = [](const Tensor& t) {
     double s = 0;
     for (double v : t.to_vector()) s += v * v;
     return std::sqrt(s / double(t.size()));
   };
-  nn::Network3 book(conv_net(10), 10, 3, nn::Network3Init::Network3);
-  CHECK(std_of(book.layers()[0]->w.get_value()) == doctest::Approx(std::sqrt(1.0 / 125.0)).epsilon(0.15));
-  CHECK(std_of(book.layers()[1]->w.get_value()) == doctest::Approx(std::sqrt(1.0 / 100.0)).epsilon(0.05));
-  CHECK(std_of(book.layers()[2]->w.get_value()) == 0.0);
-  nn::Network3 fixed(conv_net(10), 10, 3, nn::Network3Init::Corrected);
-  CHECK(std_of(fixed.layers()[0]->w.get_value()) == doctest::Approx(std::sqrt(1.0 / 25.0)).epsilon(0.15));
-  CHECK(std_of(fixed.layers()[1]->w.get_value()) == doctest::Approx(std::sqrt(1.0 / 2880.0)).epsilon(0.05));
+  nn::Network3 book(conv_net(10), 10, 3, nn::Init::Network3);
+  auto w_of = [](const nn::LayerPtr& l) { return l->weights()[0].get_value(); };
+  CHECK(std_of(w_of(book.layers()[0])) == doctest::Approx(std::sqrt(1.0 / 125.0)).epsilon(0.15));
+  CHECK(std_of(w_of(book.layers()[1])) == doctest::Approx(std::sqrt(1.0 / 100.0)).epsilon(0.05));
+  CHECK(std_of(w_of(book.layers()[2])) == 0.0);
+  nn::Network3 fixed(conv_net(10), 10, 3, nn::Init::Default);
+  CHECK(std_of(w_of(fixed.layers()[0])) == doctest::Approx(std::sqrt(1.0 / 25.0)).epsilon(0.15));
+  CHECK(std_of(w_of(fixed.layers()[1])) == doctest::Approx(std::sqrt(1.0 / 2880.0)).epsilon(0.05));
 }
 
 TEST_CASE("network3: errors name the misfit") {
-  CHECK_THROWS_WITH_AS(nn::Network3({std::make_shared<nn::FullyConnectedLayer>(784, 10)}, 10),
-                       doctest::Contains("SoftmaxLayer"), ValueError);
-  Layers wrong{std::make_shared<nn::FullyConnectedLayer>(784, 30), std::make_shared<nn::SoftmaxLayer>(20, 10)};
-  CHECK_THROWS_WITH(nn::Network3(wrong, 10), doctest::Contains("SoftmaxLayer(20 -> 10)"));
+  CHECK_THROWS_WITH_AS(nn::Network3({std::make_shared<nn::FullyConnected>(784, 10)}, 10),
+                       doctest::Contains("SoftmaxLayer"), ValueError);  // named as network3 names it
+  Layers wrong{std::make_shared<nn::FullyConnected>(784, 30), std::make_shared<nn::Softmax>(20, 10)};
+  CHECK_THROWS_WITH(nn::Network3(wrong, 10), doctest::Contains("Softmax(20 -> 10)"));
   nn::Network3 net(conv_net(10), 10, 1);
   nn::Split s = synthetic(20, 784, 1);
   CHECK_THROWS_WITH_AS(net.SGD(s, 1, 20, 0.1, s, s), doctest::Contains("differs from the network's 10"), ValueError);

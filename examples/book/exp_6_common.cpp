@@ -31,7 +31,7 @@ std::string data_dir(const Context& ctx) { return ctx.data_dir.empty() ? nn::def
 // experiment (6.8, 6.11) neither copy nor reload them. The expanded images live
 // only in their shared variable (784 MB as float32), not also in a Split.
 struct SharedSets {
-  nn::SharedSplit training, validation, test;
+  optim::SharedData training, validation, test;
 };
 
 const SharedSets& shared_sets(const Context& ctx, bool expanded) {
@@ -41,13 +41,13 @@ const SharedSets& shared_sets(const Context& ctx, bool expanded) {
   if (it != cache.end()) return it->second;
   const nn::MnistData& plain = mnist(ctx);
   SharedSets s;
-  s.validation = nn::shared_split(plain.validation, "validation");
-  s.test = nn::shared_split(plain.test, "test");
+  s.validation = nn::share_split(plain.validation, "validation");
+  s.test = nn::share_split(plain.test, "test");
   if (expanded) {
     nn::ExpandedData e = nn::load_or_expand(plain.training);
-    s.training = nn::shared_split(head(e.training, ctx.train_size), "expanded training");
+    s.training = nn::share_split(head(e.training, ctx.train_size), "expanded training");
   } else {
-    s.training = nn::shared_split(head(plain.training, ctx.train_size), "training");
+    s.training = nn::share_split(head(plain.training, ctx.train_size), "training");
   }
   return cache.emplace(key, std::move(s)).first->second;
 }
@@ -67,22 +67,22 @@ json Network3Spec::to_json() const {
               {"eta", eta},
               {"lmbda", lmbda},
               {"training_data", expanded ? "expanded (expand_mnist, 250,000)" : "MNIST 50,000"},
-              {"init", nn::network3_init_name(init)},
+              {"init", nn::init_name(init)},
               {"shuffle", false}};
 }
 
-std::shared_ptr<nn::Layer3> conv_pool(int64_t m, std::array<int64_t, 4> filter, std::array<int64_t, 3> image,
+nn::LayerPtr conv_pool(int64_t m, std::array<int64_t, 4> filter, std::array<int64_t, 3> image,
                                       nn::Activation act) {
-  return std::make_shared<nn::ConvPoolLayer>(filter, std::array<int64_t, 4>{m, image[0], image[1], image[2]},
+  return std::make_shared<nn::ConvPool>(filter, std::array<int64_t, 4>{m, image[0], image[1], image[2]},
                                              std::array<int64_t, 2>{2, 2}, act);
 }
 
-std::shared_ptr<nn::Layer3> fully_connected(int64_t n_in, int64_t n_out, nn::Activation act, double p_dropout) {
-  return std::make_shared<nn::FullyConnectedLayer>(n_in, n_out, act, p_dropout);
+nn::LayerPtr fully_connected(int64_t n_in, int64_t n_out, nn::Activation act, double p_dropout) {
+  return std::make_shared<nn::FullyConnected>(n_in, n_out, act, p_dropout);
 }
 
-std::shared_ptr<nn::Layer3> softmax_layer(int64_t n_in, int64_t n_out, double p_dropout) {
-  return std::make_shared<nn::SoftmaxLayer>(n_in, n_out, p_dropout);
+nn::LayerPtr softmax_layer(int64_t n_in, int64_t n_out, double p_dropout) {
+  return std::make_shared<nn::Softmax>(n_in, n_out, p_dropout);
 }
 
 Layers3 conv1(int64_t m, nn::Activation act) { return {conv_pool(m, {20, 1, 5, 5}, {1, 28, 28}, act)}; }
@@ -95,8 +95,9 @@ const nn::Split& test_set(const Context& ctx) { return mnist(ctx).test; }
 
 json first_conv_filters(const nn::Network3& net) {
   for (const auto& layer : net.layers()) {
-    if (!dynamic_cast<const nn::ConvPoolLayer*>(layer.get())) continue;
-    const Tensor w = layer->w.get_value();
+    const auto* conv = dynamic_cast<const nn::ConvPool*>(layer.get());
+    if (!conv) continue;
+    const Tensor w = conv->w.get_value();
     json shape = json::array();
     for (int d = 0; d < w.rank(); ++d) shape.push_back(w.shape()[d]);
     return json{{"shape", shape}, {"values", w.values<double>()}, {"flip", true}};
@@ -162,7 +163,7 @@ Experiment network3_experiment(std::string id, std::string title, std::string bo
     char line[256];
     std::snprintf(line, sizeof line, "%s%s; %s; %d epochs, mini-batch %lld, eta %g, lambda %g, %s, no shuffling",
                   defaults.empty() ? "" : " | ", s.label.c_str(), s.expanded ? "expanded data" : "50,000 images",
-                  s.epochs, (long long)s.mini_batch_size, s.eta, s.lmbda, nn::network3_init_name(s.init));
+                  s.epochs, (long long)s.mini_batch_size, s.eta, s.lmbda, nn::init_name(s.init));
     defaults += line;
   }
   auto run = [specs, book_figure](const Context& ctx) {

@@ -11,7 +11,7 @@
 
 namespace book {
 
-using Layers3 = std::vector<std::shared_ptr<nabla::nn::Layer3>>;
+using Layers3 = std::vector<nabla::nn::LayerPtr>;
 
 struct Network3Spec {
   std::string label;         // e.g. "conv 20x5x5 + FC 100"
@@ -22,7 +22,7 @@ struct Network3Spec {
   double eta = 0.1;
   double lmbda = 0.0;
   bool expanded = false;  // train on expand_mnist's 250,000 images
-  nabla::nn::Network3Init init = nabla::nn::Network3Init::Network3;
+  nabla::nn::Init init = nabla::nn::Init::Network3;
 
   json to_json() const;
 };
@@ -55,11 +55,11 @@ Experiment network3_experiment(std::string id, std::string title, std::string bo
                                std::vector<Network3Spec> specs);
 
 // Layer builders with network3's argument order (mini-batch m).
-std::shared_ptr<nabla::nn::Layer3> conv_pool(int64_t m, std::array<int64_t, 4> filter, std::array<int64_t, 3> image,
+nabla::nn::LayerPtr conv_pool(int64_t m, std::array<int64_t, 4> filter, std::array<int64_t, 3> image,
                                              nabla::nn::Activation act);
-std::shared_ptr<nabla::nn::Layer3> fully_connected(int64_t n_in, int64_t n_out, nabla::nn::Activation act,
+nabla::nn::LayerPtr fully_connected(int64_t n_in, int64_t n_out, nabla::nn::Activation act,
                                                    double p_dropout = 0.0);
-std::shared_ptr<nabla::nn::Layer3> softmax_layer(int64_t n_in, int64_t n_out, double p_dropout = 0.0);
+nabla::nn::LayerPtr softmax_layer(int64_t n_in, int64_t n_out, double p_dropout = 0.0);
 
 // The book's conv stacks: one conv-pool layer (20 maps of 5x5 on 28x28 -> 20x12x12), and the
 // second one after it (40 maps of 5x5 on 20x12x12 -> 40x4x4).

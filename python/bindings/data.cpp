@@ -3,7 +3,7 @@
 // Fashion-MNIST loaders run without the GIL.
 #include "bindings.hpp"
 #include "nn/datasets.hpp"
-#include "nn/network2.hpp"
+#include "nn/book/network2.hpp"
 
 namespace nabla::python {
 

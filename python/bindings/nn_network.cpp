@@ -3,7 +3,7 @@
 // and to call the optional on_epoch callback. The Python class
 // nabla.nn.Network wraps this one with network2's spelling.
 #include "bindings.hpp"
-#include "nn/network2.hpp"
+#include "nn/book/network2.hpp"
 #include "nn_names.hpp"
 #include "optim/optimizers.hpp"
 

@@ -6,12 +6,13 @@
     net.SGD(training_data, 30, 10, 0.5, evaluation_data=test_data, monitor_evaluation_accuracy=True)
 
 network3's Network3 with ConvPoolLayer, FullyConnectedLayer and SoftmaxLayer
-(and Layer3 to subclass in Python) trains in C++ too.
+trains in C++ too.
 
-Building blocks for your own graphs: FullyConnected layers (called on Vars),
-activations, costs (functions of Vars), optimizers (.updates(params, grads)
-for nabla.function), EarlyStopping / PlateauSchedule, and Trainer, a
-mini-batch loop over SharedData for any cost, including ones written in Python.
+Building blocks for your own graphs: the layer library (Layer to subclass,
+FullyConnected, Softmax, Conv2D, MaxPool2D, ConvPool), activations, costs
+(functions of Vars), optimizers (.updates(params, grads) for nabla.function),
+EarlyStopping / PlateauSchedule, and Trainer, the C++ training loop over
+SharedData for any cost and layers, including ones written in Python.
 """
 
 from .activations import ACTIVATIONS, activate, linear, relu, sigmoid, softmax, tanh
@@ -19,7 +20,7 @@ from .costs import (CrossEntropyCost, LogLikelihoodCost, QuadraticCost, cross_en
                     l2_norm_squared, log_likelihood_cost, quadratic_cost)
 from .data import (MnistData, Split, as_split, default_fashion_mnist_dir, default_mnist_dir, load_fashion_mnist,
                    load_mnist, one_hot, read_idx)
-from .layers import INITIALIZERS, FullyConnected, Rng, normal
+from .layers import INITIALIZERS, Conv2D, ConvPool, FullyConnected, Layer, LayerContext, MaxPool2D, Rng, Softmax, normal
 from .network import Network, load
 from .network3 import ConvPoolLayer, FullyConnectedLayer, Layer3, Network3, Network3Result, SoftmaxLayer
 from .optimizers import (SGD, Adagrad, Adam, EarlyStopping, Momentum, Nesterov, Optimizer, PlateauSchedule, RMSProp,
@@ -31,7 +32,8 @@ __all__ = ["ACTIVATIONS", "activate", "linear", "relu", "sigmoid", "softmax", "t
            "l2_norm_squared", "log_likelihood_cost", "quadratic_cost",
            "MnistData", "Split", "as_split", "default_fashion_mnist_dir", "default_mnist_dir", "load_fashion_mnist",
            "load_mnist", "one_hot", "read_idx",
-           "INITIALIZERS", "FullyConnected", "Rng", "normal",
+           "INITIALIZERS", "Conv2D", "ConvPool", "FullyConnected", "Layer", "LayerContext", "MaxPool2D", "Rng",
+           "Softmax", "normal",
            "Network", "load",
            "ConvPoolLayer", "FullyConnectedLayer", "Layer3", "Network3", "Network3Result", "SoftmaxLayer",
            "SGD", "Adagrad", "Adam", "EarlyStopping", "Momentum", "Nesterov", "Optimizer", "PlateauSchedule",

@@ -1,4 +1,4 @@
-"""network3.py's Network, layers wired and trained in C++ (nn/network3.hpp):
+"""network3.py's Network, layers wired and trained in C++ (nn/book/network3.hpp):
 
     import nabla.nn as nn
     training_data, validation_data, test_data = nn.load_mnist()
@@ -7,10 +7,11 @@
     result = net.SGD(training_data, 60, 10, 0.1, validation_data, test_data)
 
 network3's semantics are kept (no shuffling, dropout on the layers' inputs, the
-test accuracy reported at the best validation epoch). A layer written in
-Python subclasses Layer3: its set_inpt(inpt, inpt_dropout, mini_batch_size,
-srng) sets self.output and self.output_dropout from nabla ops, self.w and
-self.b hold its shared parameters, and initialize(rng, init) draws them.
+test accuracy reported at the best validation epoch). The layers are the
+library's (nabla.nn.FullyConnected, Softmax, ConvPool, or any nabla.nn.Layer);
+FullyConnectedLayer, SoftmaxLayer and ConvPoolLayer build them with network3's
+argument names. Layer3 adapts network3's own layer interface (set_inpt) to
+nabla.nn.Layer, for layers written the way network3.py writes them.
 """
 
 from .. import _nabla
@@ -18,17 +19,47 @@ from .data import as_split
 
 __all__ = ["Network3", "Layer3", "ConvPoolLayer", "FullyConnectedLayer", "SoftmaxLayer", "Network3Result"]
 
-Layer3 = _nabla.nn.Layer3
-ConvPoolLayer = _nabla.nn.ConvPoolLayer
-FullyConnectedLayer = _nabla.nn.FullyConnectedLayer
-SoftmaxLayer = _nabla.nn.SoftmaxLayer
 Network3Result = _nabla.nn.Network3Result
+
+
+def FullyConnectedLayer(n_in, n_out, activation_fn="sigmoid", p_dropout=0.0):
+    """network3's FullyConnectedLayer: a nabla.nn.FullyConnected (W stored (n_out, n_in)),
+    drawn when the Network3 initializes its layers."""
+    return _nabla.nn.FullyConnected(n_in, n_out, activation=activation_fn, init="zeros", p_dropout=p_dropout)
+
+
+def SoftmaxLayer(n_in, n_out, p_dropout=0.0):
+    """network3's SoftmaxLayer: a nabla.nn.Softmax (starts at zeros)."""
+    return _nabla.nn.Softmax(n_in, n_out, p_dropout=p_dropout)
+
+
+def ConvPoolLayer(filter_shape, image_shape, poolsize=(2, 2), activation_fn="sigmoid", flip=True):
+    """network3's ConvPoolLayer: a nabla.nn.ConvPool."""
+    return _nabla.nn.ConvPool(filter_shape, image_shape, poolsize, activation=activation_fn, flip=flip)
+
+
+class Layer3(_nabla.nn.Layer):
+    """network3's layer interface over nabla.nn.Layer: subclasses define
+    set_inpt(inpt, inpt_dropout, mini_batch_size, srng) setting self.output and
+    self.output_dropout, keep their parameters in self.w and self.b, and may
+    define initialize(rng, init)."""
+
+    def apply(self, x, x_dropout, ctx):
+        self.set_inpt(x, x_dropout, ctx.batch, ctx.srng)
+        return self.output, self.output_dropout
+
+    def params(self):
+        return [self.w, self.b]
+
+    def weights(self):
+        return [self.w]
 
 
 class Network3:
     """A list of layers (the last a SoftmaxLayer) and the mini-batch size the
     layers were built for. seed draws the initial values; init is "network3"
-    (the book's scale) or "corrected" (1/sqrt(fan-in))."""
+    (the book's scale) or "default" (1/sqrt(fan-in); "corrected" is accepted
+    for it)."""
 
     def __init__(self, layers, mini_batch_size, seed=12345678, init="network3"):
         self.layers = list(layers)  # also keeps layers written in Python alive

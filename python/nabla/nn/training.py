@@ -1,18 +1,20 @@
-"""Training loops driven from Python, network3's way: the data set lives in
-shared variables, and each mini-batch is one call of a compiled function whose
-only argument is the mini-batch index (givens slice the data). Any cost and
-any layers built from nabla ops train this way, built-in or written in Python:
+"""Training from Python through the one C++ training loop (optim::Trainer):
+the data set lives in shared variables, and each mini-batch is one call of a
+compiled function (givens slice the data by index, or shuffled rows are
+gathered into it). Any cost and any layers built from nabla ops train this
+way, built-in or written in Python:
 
     data = nabla.nn.SharedData(training_data)                  # x float32, y int32 labels
     trainer = nabla.nn.Trainer(x, y, cost, params, nabla.nn.Adam(1e-3), data, mini_batch_size=10,
-                               output=a)
-    for epoch in range(10):
-        trainer.epoch()
-        print(trainer.accuracy(validation_data))
+                               output=a, shuffle_rng=nabla.nn.Rng(1))
+    trainer.add_accuracy_monitor("validation accuracy", nabla.nn.SharedData(validation_data))
+    trainer.add_early_stopping("validation accuracy", patience=5)
+    logs = trainer.fit(60, on_epoch=lambda log: print(log))
 """
 
 import numpy as np
 
+from .. import _nabla
 from ..compile import function, shared
 from ..gradient import grad
 from .. import tensor as T
@@ -51,49 +53,83 @@ class SharedData:
 
 
 class Trainer:
-    """One compiled step per mini-batch: step(index) applies the optimizer's
-    updates for the mini-batch `index` and returns its cost.
+    """The C++ training loop (optim::Trainer) over a SharedData: each step is
+    one compiled call applying the optimizer's updates for one mini-batch;
+    the epoch loop, shuffling, monitors and callbacks run in C++ without the
+    GIL (Python monitors and callbacks take it back once per epoch).
 
-    x, y: the input Vars the cost was built from (replaced by slices of data).
-    cost: a scalar Var; params: the shared Vars to train; optimizer: a
-    nabla.nn optimizer. output (optional): the network's output Var, for
-    accuracy(). shuffle_rng (optional): shuffle the data before each epoch.
+    x, y: the input Vars the cost was built from (each step replaces them with
+    a mini-batch). cost: a scalar Var; params: the shared Vars to train;
+    optimizer: a nabla.nn optimizer. output (optional): the network's output
+    Var, for accuracy() and add_accuracy_monitor(). shuffle_rng (optional): a
+    new order every epoch from rng.permutation(n) (numpy Generator or
+    RandomState, or nabla.nn.Rng); the rows are gathered into the step.
+    train_tail: also train the last len(data) % mini_batch_size examples as a
+    smaller mini-batch (default: dropped, as network3 does).
+    extra_grads (optional): closed-form terms added to each param's gradient.
     """
 
-    def __init__(self, x, y, cost, params, optimizer, data, mini_batch_size, output=None, shuffle_rng=None):
+    def __init__(self, x, y, cost, params, optimizer, data, mini_batch_size, output=None, shuffle_rng=None, *,
+                 train_tail=False, verbose=False, extra_grads=()):
         if not isinstance(data, SharedData):
             raise TypeError(f"nabla.nn.Trainer: data must be a nabla.nn.SharedData, got {type(data).__name__}")
         if mini_batch_size <= 0 or mini_batch_size > len(data):
             raise ValueError(f"nabla.nn.Trainer: mini_batch_size must be in 1..{len(data)}, got {mini_batch_size}")
         params = list(params)
-        index = T.lscalar("index")
-        xs, ys = data.batch(index, mini_batch_size)
-        self.step = function([index], cost, updates=optimizer.updates(params, grad(cost, params)),
-                             givens={x: xs, y: ys})
+        permutation = None
+        if shuffle_rng is not None:
+            def permutation(n):
+                return np.asarray(shuffle_rng.permutation(n), dtype=np.int64)
+        self._trainer = _nabla.optim.Trainer(
+            x, y, cost, params, optimizer, data.x, data.y, len(data), mini_batch_size=mini_batch_size,
+            shuffle=shuffle_rng is not None, permutation=permutation, train_tail=train_tail, verbose=verbose,
+            extra_grads=list(extra_grads))
         self.data, self.mini_batch_size, self.shuffle_rng = data, mini_batch_size, shuffle_rng
-        self.batches = len(data) // mini_batch_size
-        self._x = x
+        self.batches = self._trainer.steps_per_epoch
+        self.optimizer = optimizer
+        self._x, self._output = x, output
         self._predict = None if output is None else function([x], T.argmax(output, axis=1))
+        self.logs = []
 
     def epoch(self):
-        """One pass over the full mini-batches; returns their mean cost."""
-        if self.shuffle_rng is not None:
-            self.data.shuffle(self.shuffle_rng)
-        step = self.step
-        total = 0.0
-        for i in range(self.batches):
-            total += float(step(i))
-        return total / max(self.batches, 1)
+        """One pass over the mini-batches; returns their mean cost."""
+        return self._trainer.train_epoch()
+
+    def fit(self, epochs, on_epoch=None):
+        """epochs passes with the monitors after each; on_epoch(log) (an
+        EpochLog: epoch, training_cost, seconds, learning_rate, metrics) may
+        return False to stop. Returns this call's logs."""
+        logs = self._trainer.fit(epochs, on_epoch)
+        self.logs.extend(logs)
+        return logs
 
     def train(self, epochs, on_epoch=None):
         """epochs passes; on_epoch(epoch, mean_cost) may return False to stop.
         Returns the mean costs."""
-        costs = []
-        for e in range(epochs):
-            costs.append(self.epoch())
-            if on_epoch is not None and on_epoch(e, costs[-1]) is False:
-                break
-        return costs
+        callback = None if on_epoch is None else (lambda log: on_epoch(log.epoch, log.training_cost))
+        return [log.training_cost for log in self.fit(epochs, callback)]
+
+    def add_monitor(self, name, monitor):
+        """monitor() -> float after every epoch, in each log's metrics[name]."""
+        self._trainer.add_monitor(name, monitor)
+
+    def add_accuracy_monitor(self, name, data, batch=1000):
+        """The fraction of data (a SharedData with integer labels) that output classifies right, in batches."""
+        if self._output is None:
+            raise ValueError("nabla.nn.Trainer: an accuracy monitor needs the network's output (Trainer(..., output=a))")
+        if not isinstance(data, SharedData):
+            raise TypeError(f"nabla.nn.Trainer: the monitored data must be a nabla.nn.SharedData, got "
+                            f"{type(data).__name__}")
+        self._trainer.add_accuracy_monitor(name, self._output, data.x, data.y, len(data), batch)
+
+    def add_early_stopping(self, metric, patience, verbose=False):
+        """Stop once `patience` epochs passed without a better `metric` (a monitor's name)."""
+        self._trainer.add_early_stopping(metric, patience, verbose)
+
+    def add_plateau_schedule(self, metric, patience=10, factor=0.5, min_fraction=1 / 128, verbose=False):
+        """Multiply the learning rate by factor after each `patience` epochs without a better
+        `metric`; stop once it fell to min_fraction of its start."""
+        self._trainer.add_plateau_schedule(metric, patience, factor, min_fraction, verbose)
 
     def accuracy(self, data):
         """How many examples of data (anything as_split takes) the output classifies correctly."""
@@ -101,4 +137,3 @@ class Trainer:
             raise ValueError("nabla.nn.Trainer: accuracy needs the network's output (Trainer(..., output=a))")
         split = as_split(data, "accuracy data")
         return int(np.sum(self._predict(split.x) == split.y))
-

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "nn/network2_internal.hpp"
+#include "nn/book/network2_internal.hpp"
 
 namespace nabla::nn {
 

@@ -1,13 +1,12 @@
-// Network::SGD: network2's training loop. Every mini-batch step is one call of
-// a compiled function whose updates carry the whole parameter change; the loop
-// around it only copies the shuffled rows into tensors it allocated once.
-#include <chrono>
+// Network::SGD: network2's training, driven by optim::Trainer. The network
+// states its objective (mean cost, parameters, the penalty's gradient in closed
+// form) and network2's monitoring and no-improvement rules as a callback; the
+// trainer owns the epoch loop, the shuffled mini-batches and the steps.
 #include <cmath>
 #include <cstdio>
 
 #include "core/error.hpp"
-#include "core/grad.hpp"
-#include "nn/network2_internal.hpp"
+#include "nn/book/network2_internal.hpp"
 #include "ops/api.hpp"
 
 namespace nabla::nn {
@@ -16,46 +15,31 @@ namespace {
 
 enum Penalty { kNoPenalty = 0, kL2 = 1, kL1 = 2 };
 
-// One mini-batch step. grad() differentiates the mean per-example cost; the
+// The step's objective. grad() differentiates the mean per-example cost; the
 // penalty's gradient is added in closed form, (lmbda/n) w for L2 and
 // (lmbda/n) sign(w) for L1 (the derivatives of (lmbda/2n) sum w^2 and
-// (lmbda/n) sum |w|), and the default update is network2's own line
+// (lmbda/n) sum |w|), so plain SGD runs network2's own line
 //   w <- (1 - eta lmbda/n) w - eta dC0/dw.
 // Differentiating the penalty through the graph instead gives the same numbers
 // but several extra passes over every weight matrix and hides the update from
 // the gemm_update rewrite: an epoch of [784,100,10] at lmbda 5 took 0.52 s that
-// way, 0.26 s this way (0.24 s without a penalty). A known batch size lets
-// every shape fold at compile time; -1 leaves it open.
-Function compile_train_step(const std::vector<FullyConnected>& layers, Cost cost, const Var& eta,
-                            const Var& lmbda_over_n, int64_t batch, Penalty penalty, optim::Optimizer* optimizer) {
+// way, 0.26 s this way (0.24 s without a penalty).
+optim::Objective network2_objective(const std::vector<FullyConnected>& layers, Cost cost, const Var& lmbda_over_n,
+                                    Penalty penalty) {
   const int64_t n_in = layers.front().n_in(), n_out = layers.back().n_out();
-  Var x = input(DType::Float32, Shape{batch, n_in}, "x");
-  Var y = cost == Cost::LogLikelihood ? input(DType::Int32, Shape{batch}, "y")
-                                      : input(DType::Float32, Shape{batch, n_out}, "y");
-  std::vector<Var> params;
-  std::vector<bool> is_weight;
+  optim::Objective o;
+  o.x = input(DType::Float32, Shape{-1, n_in}, "x");
+  o.y = cost == Cost::LogLikelihood ? input(DType::Int32, Shape{-1}, "y") : input(DType::Float32, Shape{-1, n_out}, "y");
+  o.cost = cost_expr(cost, network_output(layers, o.x), o.y);
   for (const FullyConnected& layer : layers) {
-    params.push_back(layer.W), is_weight.push_back(true);
-    params.push_back(layer.b), is_weight.push_back(false);
+    o.params.push_back(layer.W);
+    o.weight_decay.push_back(penalty == kL2 ? lmbda_over_n : Var());
+    o.extra_grads.push_back(penalty == kL1 ? lmbda_over_n * sign(layer.W) : Var());
+    o.params.push_back(layer.b);
+    o.weight_decay.push_back(Var());
+    o.extra_grads.push_back(Var());
   }
-  const std::vector<Var> grads = grad(cost_expr(cost, network_output(layers, x), y), params);
-  Updates updates;
-  if (optimizer) {
-    std::vector<Var> total = grads;
-    for (size_t k = 0; k < params.size(); ++k) {
-      if (!is_weight[k] || penalty == kNoPenalty) continue;
-      total[k] = total[k] + lmbda_over_n * (penalty == kL2 ? params[k] : sign(params[k]));
-    }
-    return function({x, y}, {}, optimizer->updates(params, total));
-  }
-  for (size_t k = 0; k < params.size(); ++k) {
-    const Var& p = params[k];
-    Var kept = p;  // what remains of p before the gradient step
-    if (is_weight[k] && penalty == kL2) kept = p * (1.0 - eta * lmbda_over_n);
-    if (is_weight[k] && penalty == kL1) kept = p - (eta * lmbda_over_n) * sign(p);
-    updates.push_back({p, kept - eta * grads[k]});
-  }
-  return function({x, y}, {}, updates);
+  return o;
 }
 
 void check_options(int epochs, int64_t mini_batch_size, double eta, const SGDOptions& o) {
@@ -76,10 +60,6 @@ void check_options(int epochs, int64_t mini_batch_size, double eta, const SGDOpt
   if (needs_evaluation && !o.evaluation)
     throw ValueError(std::string("nabla: Network::SGD: options.") + needs_evaluation +
                      " needs evaluation data (set options.evaluation to the validation or test split)");
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // network2's monitoring after an epoch: the flagged lists, in its order and wording.
@@ -159,61 +139,46 @@ SGDResult Network::SGD(const Split& training, int epochs, int64_t mini_batch_siz
 
   const int64_t n = training.size();
   const int64_t m = std::min(mini_batch_size, n);
-  const int64_t full_batches = n / m, tail = n % m;
   const Penalty penalty = o.lmbda == 0 ? kNoPenalty : o.regularization == Regularization::L2 ? kL2 : kL1;
-  optim::Optimizer* optimizer = o.optimizer.get();
-
   Compiled& c = *compiled_;
+  const std::shared_ptr<optim::Optimizer> optimizer =
+      o.optimizer ? o.optimizer : std::static_pointer_cast<optim::Optimizer>(c.sgd);
   c.lmbda_over_n.set_value(Tensor::scalar<float>(float(o.lmbda / double(n))));
-  auto set_eta = [&](double value) {
-    if (optimizer) optimizer->set_learning_rate(value);
-    else c.eta.set_value(Tensor::scalar<float>(float(value)));
-  };
-  // An optimizer's state (velocities, moments) belongs to one compiled function,
-  // so with an optimizer one function serves every batch size.
-  auto step_for = [&](int64_t rows) -> Function& {
-    const int64_t batch = optimizer ? -1 : rows;
-    Compiled::TrainKey key{batch, int(penalty), optimizer};
-    auto it = c.train.find(key);
-    if (it == c.train.end()) {
-      if (optimizer) c.optimizers_seen[optimizer] = o.optimizer;
-      it = c.train.emplace(key, compile_train_step(layers_, cost_, c.eta, c.lmbda_over_n, batch, penalty, optimizer))
-               .first;
-    }
-    return it->second;
-  };
-  Function* full_step = full_batches > 0 ? &step_for(m) : nullptr;
-  Function* tail_step = tail > 0 ? &step_for(tail) : nullptr;
 
-  // Mini-batch tensors, allocated once; the gathers below write into them.
+  // The training set in shared variables: the images as they are, the targets
+  // as the cost wants them (int32 labels, or one-hot rows).
   const bool labels = cost_ == Cost::LogLikelihood;
-  std::vector<Tensor> full_args(2), tail_args(2);
-  auto gather = [&](const int64_t* rows, int64_t count, std::vector<Tensor>& args) {
-    detail::gather_rows(training.x, rows, count, args[0]);
-    if (labels) detail::gather_labels(training.y, rows, 0, count, args[1]);
-    else detail::gather_one_hot(training.y, rows, 0, count, n_out, args[1]);
-  };
+  const optim::SharedData data =
+      optim::share_data(training.x, labels ? training.y : one_hot(training.y, n_out), "training");
+  Compiled::TrainKey key{m, n % m, int(penalty), optimizer.get()};
+  auto it = c.trainers.find(key);
+  if (it == c.trainers.end()) {
+    c.optimizers_seen[optimizer.get()] = optimizer;
+    optim::TrainerOptions t;
+    t.mini_batch_size = m;
+    t.shuffle = true;      // network2 shuffles every epoch
+    t.train_tail = true;   // and trains the last n % m examples as a smaller batch
+    t.step_costs = false;  // it reports costs only when monitoring them
+    t.name = "network2 SGD";
+    it = c.trainers.emplace(key, std::make_shared<optim::Trainer>(network2_objective(layers_, cost_, c.lmbda_over_n,
+                                                                                     penalty),
+                                                                  optimizer, data, t))
+             .first;
+  } else {
+    it->second->set_training_data(data);
+  }
+  optim::Trainer& trainer = *it->second;
+  trainer.set_permutation([this](int64_t count) { return rng_.permutation(count); });
 
   SGDResult result;
   NoImprovementRules rules(o, eta);
-  set_eta(eta);
-  for (int epoch = 0; epoch < epochs; ++epoch) {
-    const auto t0 = std::chrono::steady_clock::now();
-    const std::vector<int64_t> order = rng_.permutation(n);
-    for (int64_t b = 0; b < full_batches; ++b) {
-      gather(order.data() + b * m, m, full_args);
-      const int64_t next = (b + 1) * m;
-      if (next < n) detail::prefetch_rows(training.x, order.data() + next, std::min(m, n - next));
-      (*full_step)(full_args);
-    }
-    if (tail_step) {
-      gather(order.data() + full_batches * m, tail, tail_args);
-      (*tail_step)(tail_args);
-    }
-    result.epoch_seconds.push_back(seconds_since(t0));
+  optimizer->set_learning_rate(eta);
+  // network2's monitoring and rules after each epoch, in its order and wording.
+  auto after_epoch = [&](optim::Trainer&, const optim::EpochLog& log) {
+    const int epoch = result.epochs_run;
+    result.epoch_seconds.push_back(log.seconds);
     result.learning_rate.push_back(rules.eta());
     result.epochs_run = epoch + 1;
-
     if (o.verbose) std::printf("Epoch %d training complete (%.3f s)\n", epoch, result.epoch_seconds.back());
     monitor(*this, training, o, result);
     bool stop = false;
@@ -221,15 +186,16 @@ SGDResult Network::SGD(const Split& training, int epochs, int64_t mini_batch_siz
       const int64_t acc = o.monitor_evaluation_accuracy ? result.evaluation_accuracy.back() : accuracy(*o.evaluation);
       bool eta_changed;
       stop = rules.update(acc, eta_changed);
-      if (eta_changed) set_eta(rules.eta());
+      if (eta_changed) optimizer->set_learning_rate(rules.eta());
     }
     if (o.verbose) {
       std::printf("\n");
       std::fflush(stdout);
     }
     if (o.on_epoch && !o.on_epoch(epoch, result)) stop = true;
-    if (stop) break;
-  }
+    return !stop;
+  };
+  trainer.fit(epochs, after_epoch);
   return result;
 }
 

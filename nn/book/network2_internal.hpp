@@ -1,4 +1,4 @@
-// Internal to nn/network2*.cpp: the compiled functions a Network keeps, and the
+// Internal to nn/book/network2*.cpp: the compiled functions a Network keeps, and the
 // checks and row copies its entry points share.
 #pragma once
 #include <map>
@@ -8,8 +8,9 @@
 #include <tuple>
 
 #include "core/function.hpp"
-#include "nn/network2.hpp"
+#include "nn/book/network2.hpp"
 #include "optim/optimizers.hpp"
+#include "optim/trainer.hpp"
 
 namespace nabla::nn {
 
@@ -18,14 +19,14 @@ struct Network::Compiled {
   // cost, () -> (sum w^2, sum |w|).
   std::optional<Function> forward, predict, mean_cost, norms;
 
-  // Training steps, one per (batch size, penalty kind, optimizer): a known
-  // batch size lets shapes fold at compile time. The default SGD reads eta and
-  // lmbda/n from shared scalars, so schedules and new data need no recompile.
-  using TrainKey = std::tuple<int64_t, int, const optim::Optimizer*>;
-  std::map<TrainKey, Function> train;
+  // Trainers, one per (mini-batch size, tail size, penalty kind, optimizer):
+  // their steps have static batch shapes. eta and lmbda/n are shared scalars,
+  // so schedules and new data of the same shape need no recompile.
+  using TrainKey = std::tuple<int64_t, int64_t, int, const optim::Optimizer*>;
+  std::map<TrainKey, std::shared_ptr<optim::Trainer>> trainers;
   std::map<const optim::Optimizer*, std::shared_ptr<optim::Optimizer>> optimizers_seen;  // keeps keys unique
-  Var eta;            // float32 scalar: the default SGD's learning rate
-  Var lmbda_over_n;   // float32 scalar: lambda / training-set size
+  std::shared_ptr<optim::SGD> sgd;  // network2's own update rule (the default)
+  Var lmbda_over_n;                 // float32 scalar: lambda / training-set size
 };
 
 // act(... act(x W0^T + b0) ...): the network's output expression for input x.
@@ -37,18 +38,13 @@ namespace detail {
 // holds n integer labels in [0, n_classes). `what` names the data set.
 void check_split(const Split& data, int64_t n_in, int64_t n_classes, const std::string& what);
 
-// The rows of a mini-batch or block, rows[r] for r < count, or first + r when
-// rows is null. Each writes into dst, (re)allocating it only when its shape is
-// not already the one needed, so a training loop that keeps dst never allocates.
-void gather_rows(const Tensor& x, const int64_t* rows, int64_t count, Tensor& dst);  // float32 (count, cols)
+// The labels of a block of rows, rows[r] for r < count, or first + r when rows
+// is null. Each writes into dst, (re)allocating it only when its shape is not
+// already the one needed.
 void gather_one_hot(const Tensor& labels, const int64_t* rows, int64_t first, int64_t count, int64_t classes,
                     Tensor& dst);  // float32 (count, classes)
 void gather_labels(const Tensor& labels, const int64_t* rows, int64_t first, int64_t count,
                    Tensor& dst);  // int32 (count,)
-// Asks the CPU to start loading rows[0..count) of x into cache. Shuffled rows
-// come from all over a large data set; issued one step ahead, the loads overlap
-// the step's arithmetic instead of stalling the next gather.
-void prefetch_rows(const Tensor& x, const int64_t* rows, int64_t count);
 
 }  // namespace detail
 

@@ -1,13 +1,13 @@
-// Network: construction, parameters and evaluation (feedforward, accuracy,
+// network2's Network: construction, parameters and evaluation (feedforward, accuracy,
 // total_cost) through compiled functions run over blocks of rows.
-#include "nn/network2.hpp"
+#include "nn/book/network2.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <functional>
 
 #include "core/error.hpp"
-#include "nn/network2_internal.hpp"
+#include "nn/book/network2_internal.hpp"
 #include "ops/api.hpp"
 
 namespace nabla::nn {
@@ -59,7 +59,7 @@ Network::Network(std::vector<int64_t> sizes, Cost cost, uint64_t seed, Activatio
     layers_.emplace_back(sizes_[i], sizes_[i + 1], act, rng_, Init::Default, "layer" + std::to_string(i));
   }
   compiled_ = std::make_shared<Compiled>();
-  compiled_->eta = shared(Tensor::scalar<float>(0.0f), "eta");
+  compiled_->sgd = std::make_shared<optim::SGD>(0.0);
   compiled_->lmbda_over_n = shared(Tensor::scalar<float>(0.0f), "lmbda_over_n");
 }
 

@@ -1,9 +1,9 @@
-// Checking data sets and copying their rows into mini-batch tensors.
+// Checking data sets and copying their labels (one-hot rows or int32) for evaluation.
 #include <algorithm>
 #include <cstring>
 
 #include "core/error.hpp"
-#include "nn/network2_internal.hpp"
+#include "nn/book/network2_internal.hpp"
 
 namespace nabla::nn {
 
@@ -51,29 +51,6 @@ void check_split(const Split& data, int64_t n_in, int64_t n_classes, const std::
       throw ValueError("nabla: " + what + ": label y[" + std::to_string(i) + "] = " + std::to_string(label) +
                        " is outside 0.." + std::to_string(n_classes - 1) + " (the output layer has " +
                        std::to_string(n_classes) + " neurons)");
-  }
-}
-
-void gather_rows(const Tensor& x, const int64_t* rows, int64_t count, Tensor& dst) {
-  const int64_t cols = x.shape()[1];
-  ensure_shape(dst, DType::Float32, Shape{count, cols});
-  const float* src = x.data<float>();
-  float* out = dst.data<float>();
-  for (int64_t r = 0; r < count; ++r)
-    std::memcpy(out + r * cols, src + rows[r] * cols, size_t(cols) * sizeof(float));
-}
-
-void prefetch_rows(const Tensor& x, const int64_t* rows, int64_t count) {
-  const size_t row_bytes = size_t(x.shape()[1]) * sizeof(float);
-  const char* base = static_cast<const char*>(x.raw());
-  // The first lines of each row are enough: they start the page walk and the
-  // DRAM access early, and the hardware streams the rest once the copy reads
-  // along the row. Prefetching whole rows queues more misses than the core can
-  // track and stalls the step it was meant to overlap (measured: no gain).
-  const size_t head = std::min<size_t>(row_bytes, 8 * 64);
-  for (int64_t r = 0; r < count; ++r) {
-    const char* row = base + size_t(rows[r]) * row_bytes;
-    for (size_t off = 0; off < head; off += 64) __builtin_prefetch(row + off);
   }
 }
 
