@@ -106,6 +106,13 @@ Var shared(const Tensor& value, const std::string& name, Loc loc) {
   return Var(impl);
 }
 
+Var shared_borrow(const Tensor& value, const std::string& name, Loc loc) {
+  if (!value.defined()) throw ValueError("nabla: shared variable '" + name + "' from an empty tensor");
+  auto impl = make_leaf(Role::Shared, Type{value.dtype(), value.shape()}, name, loc);
+  impl->value = std::make_shared<Tensor>(value);
+  return Var(impl);
+}
+
 static std::string strip_prefix(const std::string& s) {
   const std::string p = "nabla: ";
   return s.compare(0, p.size(), p) == 0 ? s.substr(p.size()) : s;

@@ -94,6 +94,11 @@ struct VarEq {
 Var input(DType dtype, const Shape& shape, const std::string& name = "", Loc loc = Loc::current());
 Var constant(const Tensor& value, const std::string& name = "", Loc loc = Loc::current());
 Var shared(const Tensor& value, const std::string& name = "", Loc loc = Loc::current());
+// A shared variable holding `value`'s own buffer instead of a copy: for large
+// data sets that functions only read (the training images). Writes to `value`
+// are seen by compiled functions, and an update of the variable may write into
+// that buffer; set_value() replaces it.
+Var shared_borrow(const Tensor& value, const std::string& name = "", Loc loc = Loc::current());
 // Builds the output Var of `op` applied to `inputs`: runs the op's type
 // inference and turns a failure into an error naming the op, the input types
 // and `loc`.

@@ -11,12 +11,13 @@
 #include "core/error.hpp"
 #include "core/op.hpp"
 #include "ops/api.hpp"
+#include "ops/elementwise_ops.hpp"
+#include "ops/nnet_ops.hpp"
 
 namespace nabla::nn {
 
 namespace {
 
-bool is_op(const Var& v, const char* name) { return v.defined() && !v.is_leaf() && v.op()->name() == name; }
 
 void require_defined(const Var& v, const char* what, const char* cost) {
   if (!v.defined()) throw ValueError(std::string("nabla: ") + cost + ": " + what + " is an undefined Var");
@@ -54,7 +55,7 @@ Var quadratic_cost(const Var& a, const Var& y) {
 
 Var cross_entropy_cost(const Var& a, const Var& y) {
   check_rows(a, y, "cross_entropy_cost");
-  if (is_op(a, "sigmoid")) {
+  if (is_unary(a, UnaryFn::Sigmoid)) {
     // -y ln s(z) - (1-y) ln(1-s(z)) = y softplus(-z) + (1-y) softplus(z) = softplus(z) - y z
     const Var& z = a.inputs()[0];
     return sum(softplus(z) - y * z) / rows(a);
@@ -71,7 +72,8 @@ Var log_likelihood_cost(const Var& a, const Var& labels) {
   if (a.shape()[0] >= 0 && labels.shape()[0] >= 0 && a.shape()[0] != labels.shape()[0])
     throw ShapeError("nabla: log_likelihood_cost: a " + a.type().str() + " has " + std::to_string(a.shape()[0]) +
                      " rows but there are " + std::to_string(labels.shape()[0]) + " labels");
-  const Var log_a = is_op(a, "softmax") ? log_softmax(a.inputs()[0]) : log(a);
+  const SoftmaxOp* sm = op_as<SoftmaxOp>(a);
+  const Var log_a = sm && !sm->is_log() ? log_softmax(a.inputs()[0]) : log(a);
   const Var n = a.shape()[0] >= 0 ? Var(constant(double(a.shape()[0]), DType::Int64)) : shape_i(a, 0);
   return -mean(take2d(log_a, arange(Dim(n)), labels));
 }

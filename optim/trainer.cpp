@@ -54,7 +54,7 @@ SharedData share_data(const Tensor& x, const Tensor& y, const std::string& name)
     throw ValueError("nabla: share_data(" + name + "): x has " + std::to_string(x.shape()[0]) + " rows but y has " +
                      (y.defined() && y.rank() ? std::to_string(y.shape()[0]) : std::string("none")));
   SharedData d;
-  d.x = shared(x, name + ".x");
+  d.x = shared_borrow(x, name + ".x");  // the images once in memory, not twice
   d.y = shared(is_integer(y.dtype()) && y.dtype() != DType::Int32 ? y.astype(DType::Int32) : y, name + ".y");
   d.size = x.shape()[0];
   return d;

@@ -31,9 +31,9 @@ struct SharedData {
   Var x, y;
   int64_t size = 0;
 };
-// x and y as a data set in shared variables; integer labels become int32.
-// shared() copies its value, so this holds a second copy of the data (core has
-// no shared variable that borrows a buffer).
+// x and y as a data set in shared variables; integer labels become int32. The
+// images are borrowed (shared_borrow), not copied: x must not be written while
+// the data set is in use.
 SharedData share_data(const Tensor& x, const Tensor& y, const std::string& name = "data");
 
 // What the trainer minimizes.

@@ -93,7 +93,7 @@ Tensor Network::feedforward(const Tensor& x) {
                      ") or (" + std::to_string(n_in) + ",), got " +
                      (x.defined() ? std::string(dtype_name(x.dtype())) + x.shape().str() : "an empty tensor"));
   Tensor rows = x;
-  if (one_row) rows.bind(x.buffer(), x.dtype(), Shape{1, n_in});
+  if (one_row) rows = x.view(Shape{1, n_in});  // keeps x's offset if x is itself a view
   Compiled& c = *compiled_;
   if (!c.forward) {
     Var in = input(DType::Float32, Shape{-1, n_in}, "x");
@@ -104,7 +104,7 @@ Tensor Network::feedforward(const Tensor& x) {
     const Tensor& a = (*c.forward)({block})[0];
     std::memcpy(out.data<float>() + first * n_out, a.raw(), a.nbytes());
   });
-  if (one_row) out.bind(out.buffer(), out.dtype(), Shape{n_out});
+  if (one_row) out = out.view(Shape{n_out});
   return out;
 }
 
