@@ -1,6 +1,8 @@
 // function(): checks what the caller gave, adds the default updates, runs the
 // compile pipeline (core/pipeline.hpp) and builds the program from its result.
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <unordered_set>
 
@@ -117,8 +119,24 @@ Program::Program(const std::vector<Var>& in, const std::vector<Var>& outs, const
   timed_phase("inplace", [&] { plan_inplace(life); });
   timed_phase("memory_plan", [&] { plan_slots(life); });
   stats.compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // NABLA_PRINT_PROGRAMS=1: every compiled program and its compile profile on stderr.
+  if (const char* env = std::getenv("NABLA_PRINT_PROGRAMS"); env && std::string(env) == "1") print_profile();
   if (mode == Mode::Debug)
     reference = std::make_shared<Program>(in, outs, user_updates, givens, Mode::FastCompile);
+}
+
+void Program::print_profile() const {
+  std::string text;
+  for (const Step& st : steps)
+    text += "  " + st.op->signature() + " " + st.var.type().str() + (st.view ? " [view]" : "") +
+            (st.inplace >= 0 || st.reuse_input >= 0 ? " [in place]" : "") + "  # " + st.var.loc().str() + "\n";
+  std::fprintf(stderr, "nabla: compiled %zu steps, %zu buffers, %zu in place, %zu views, %.2f ms\n%s", stats.steps,
+               stats.slots, stats.inplace_steps, stats.view_steps, stats.compile_seconds * 1e3, text.c_str());
+  for (const PhaseStats& ps : stats.phases) {
+    std::string fired;
+    for (const auto& [name, n] : ps.rewrites) fired += " " + name + "=" + std::to_string(n);
+    std::fprintf(stderr, "  phase %-12s %7.3f ms%s\n", ps.phase.c_str(), ps.seconds * 1e3, fired.c_str());
+  }
 }
 
 Function function(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const Updates& updates,

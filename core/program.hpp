@@ -44,6 +44,7 @@ class Program {
   Program(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const Updates& updates,
           const Givens& givens, Mode mode);
   const std::vector<Tensor>& run(const std::vector<Tensor>& args, bool apply_updates = true);
+  void print_profile() const;  // steps and phases on stderr (NABLA_PRINT_PROGRAMS=1)
 
   std::vector<Var> inputs;
   std::vector<Var> outputs;  // after rewrites

@@ -217,6 +217,16 @@ class FullOp : public Op {
   DType dtype_;
 };
 
+// broadcast_like(a, ref) and sum_like(g, ref) where the value already has ref's
+// static shape are the value itself. grad() emits them for every broadcasting op
+// whose shapes were open; once givens fix the batch size most are identities,
+// and removing them lets the elementwise chains around them fuse.
+Var same_shape_identity(const Var& v) {
+  const Var &x = v.inputs()[0], &ref = v.inputs()[1];
+  if (!x.shape().known() || x.shape() != ref.shape() || x.dtype() != v.dtype()) return Var();
+  return x;
+}
+
 }  // namespace
 
 Var broadcast_like(const Var& a, const Var& ref, Loc loc) {
@@ -267,6 +277,8 @@ void register_broadcast_ops() {
   register_op({"sum_like", "broadcast", "g summed down to ref's shape (undoes broadcasting)"});
   register_op({"fill_like", "constructor", "x's shape filled with a value (no gradient into x)"});
   register_op({"full", "constructor", "a (possibly symbolic) shape filled with a value"});
+  register_rewrite(node_rewriter<BroadcastLikeOp, SumLikeOp>(Phase::Canonicalize, "same_shape_identity",
+                                                             same_shape_identity));
 }
 }  // namespace detail
 

@@ -78,17 +78,31 @@ FusedElementwiseOp::FusedElementwiseOp(DType dtype, int n_inputs, std::vector<Fu
 }
 
 std::string FusedElementwiseOp::params() const {
-  std::vector<std::string> expr(size_t(n_inputs_) + program_.size());
+  // Results read more than once are named (r5=...;) so the text shows each
+  // instruction once, as the loop runs it.
+  const size_t n_regs = size_t(n_inputs_) + program_.size();
+  std::vector<int> reads(n_regs, 0);
+  for (const FusedInstr& ins : program_) {
+    ++reads[size_t(ins.a)];
+    if (ins.binary) ++reads[size_t(ins.b)];
+  }
+  std::vector<std::string> expr(n_regs);
+  std::string lets;
   for (int i = 0; i < n_inputs_; ++i) expr[size_t(i)] = "%" + std::to_string(i);
   for (size_t k = 0; k < program_.size(); ++k) {
     const FusedInstr& ins = program_[k];
-    std::string& e = expr[size_t(n_inputs_) + k];
-    if (ins.binary)
-      e = std::string(binary_name(BinaryFn(ins.fn))) + "(" + expr[size_t(ins.a)] + "," + expr[size_t(ins.b)] + ")";
-    else
-      e = std::string(unary_row(UnaryFn(ins.fn)).name) + "(" + expr[size_t(ins.a)] + ")";
+    const size_t self = size_t(n_inputs_) + k;
+    std::string e = ins.binary ? std::string(binary_name(BinaryFn(ins.fn))) + "(" + expr[size_t(ins.a)] + "," +
+                                     expr[size_t(ins.b)] + ")"
+                               : std::string(unary_row(UnaryFn(ins.fn)).name) + "(" + expr[size_t(ins.a)] + ")";
+    if (reads[self] > 1) {
+      const std::string r = "r" + std::to_string(self);
+      lets += r + "=" + e + ";";
+      e = r;
+    }
+    expr[self] = e;
   }
-  return std::string(dtype_name(dtype_)) + ":" + expr.back();
+  return std::string(dtype_name(dtype_)) + ":" + lets + expr.back();
 }
 
 Type FusedElementwiseOp::infer(const InputInfos& in) const {
