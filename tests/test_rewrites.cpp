@@ -186,3 +186,21 @@ TEST_CASE("rewrite constant_fold: nodes that read only a static shape fold (the 
   CHECK(program_has_op(f.plain, "sum"));
   f.check_agree({sample({10, 10}, -1, 1, 124).astype(DType::Float32)}, 1e-6);
 }
+
+TEST_CASE("rewrite same_shape_identity: sum_like and broadcast_like of an already-shaped value vanish") {
+  // Built with open shapes (as grad() builds them); givens then fix the shapes.
+  Var x = float64_matrix("x"), b = input(DType::Float64, {-1}, "b");
+  Var g = x * 2.0;
+  Var X = shared(sample({4, 3}, -1, 1, 125), "X"), B = shared(sample({3}, -1, 1, 126), "B");
+  const std::vector<Var> outs = {sum_like(g, x), broadcast_like(g, x), sum_like(g, b)};
+  const Givens givens = {{x, X}, {b, B}};
+  Function fast = function({}, outs, {}, givens), plain = function({}, outs, {}, givens, Mode::FastCompile);
+  CHECK(rewrite_count(fast, "same_shape_identity") == 2);
+  CHECK(op_count(plain, "sum_like") == 2);
+  CHECK(op_count(fast, "sum_like") == 1);  // (4,3) -> (3,) is a real reduction
+  CHECK_FALSE(program_has_op(fast, "broadcast_like"));
+  std::vector<Tensor> want;
+  for (const Tensor& t : plain()) want.push_back(t.copy());
+  const auto& got = fast();
+  for (size_t k = 0; k < want.size(); ++k) CHECK(allclose(got[k], want[k], 1e-12, 1e-12));
+}
