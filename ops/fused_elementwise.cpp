@@ -31,8 +31,31 @@ enum class Feed { Full, Scalar, Block, Strided };
 struct InputFeed {
   Feed kind = Feed::Full;
   int64_t block = 0;                     // Block: the input's size, repeating along the output
-  int64_t strides[Shape::kMaxRank] = {};  // Strided: element strides over the output shape
+  // Strided: the output's trailing dims over which the input advances by a fixed
+  // step form runs of run_len elements (step 0: a broadcast value, e.g. a conv
+  // bias over 12x12 pixels); the leading dims are walked per run.
+  int64_t run_len = 1, run_step = 0;
+  int outer_rank = 0;
+  int64_t outer_dims[Shape::kMaxRank] = {}, outer_strides[Shape::kMaxRank] = {};
 };
+
+void plan_runs(const Shape& os, const int64_t* strides, InputFeed& f) {
+  int d = os.rank() - 1;
+  while (d >= 0 && os[d] == 1) --d;  // size-1 dims do not move anything
+  f.run_len = 1;
+  f.run_step = d >= 0 ? strides[d] : 0;
+  for (; d >= 0; --d) {
+    if (os[d] == 1) continue;
+    if (strides[d] != f.run_step * f.run_len) break;
+    f.run_len *= os[d];
+  }
+  f.outer_rank = 0;
+  for (int k = 0; k <= d; ++k) {
+    f.outer_dims[f.outer_rank] = os[k];
+    f.outer_strides[f.outer_rank] = strides[k];
+    ++f.outer_rank;
+  }
+}
 
 }  // namespace
 
@@ -147,11 +170,11 @@ template <class T> void FusedElementwiseOp::run(const Tensor* const* in, Tensor&
       f.block = t.size();
     } else {
       f.kind = Feed::Strided;
-      detail::broadcast_strides(t.shape(), os, f.strides);
+      int64_t strides[Shape::kMaxRank];
+      detail::broadcast_strides(t.shape(), os, strides);
+      plan_runs(os, strides, f);
     }
   }
-  int64_t os_strides[Shape::kMaxRank];
-  detail::contiguous_strides(os, os_strides);
   T* o = out.data<T>();
   for (int64_t i0 = 0; i0 < n; i0 += kChunk) {
     const int64_t len = std::min(kChunk, n - i0);
@@ -174,22 +197,23 @@ template <class T> void FusedElementwiseOp::run(const Tensor* const* in, Tensor&
           break;
         }
         case Feed::Strided: {
-          // Odometer over the output's multi-index, starting at flat position i0.
-          int64_t idx[Shape::kMaxRank], off = 0, rest = i0;
-          const int r = os.rank();
-          for (int d = 0; d < r; ++d) {
-            idx[d] = rest / os_strides[d];
-            rest %= os_strides[d];
-            off += idx[d] * f.strides[d];
-          }
-          for (int64_t j = 0; j < len; ++j) {
-            dst[j] = src[off];
-            for (int d = r - 1; d >= 0; --d) {
-              off += f.strides[d];
-              if (++idx[d] < os[d]) break;
-              off -= f.strides[d] * os[d];
-              idx[d] = 0;
+          // Runs of run_len elements, each at a fixed step from its start.
+          int64_t run = i0 / f.run_len, within = i0 % f.run_len, j = 0;
+          while (j < len) {
+            int64_t base = 0, q = run;
+            for (int d = f.outer_rank - 1; d >= 0; --d) {
+              base += (q % f.outer_dims[d]) * f.outer_strides[d];
+              q /= f.outer_dims[d];
             }
+            const int64_t n_here = std::min(len - j, f.run_len - within);
+            const T* from = src + base + within * f.run_step;
+            if (f.run_step == 0) std::fill(dst + j, dst + j + n_here, *from);
+            else if (f.run_step == 1) std::memcpy(dst + j, from, size_t(n_here) * sizeof(T));
+            else
+              for (int64_t e = 0; e < n_here; ++e) dst[j + e] = from[e * f.run_step];
+            j += n_here;
+            within = 0;
+            ++run;
           }
           reg[k] = dst;
           break;
