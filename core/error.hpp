@@ -46,6 +46,11 @@ struct TypeError : Error {
 struct ValueError : Error {
   using Error::Error;
 };
+// A tensor too large to represent or to allocate (maps to Python's MemoryError):
+// raised before any allocation is tried for sizes past 64 bits.
+struct MemoryError : Error {
+  using Error::Error;
+};
 // Asking for a gradient that does not exist (cost not scalar, wrt disconnected).
 struct GradError : Error {
   using Error::Error;

@@ -95,10 +95,17 @@ void Program::run_step(Step& s) {
   if (s.inplace >= 0) {
     out = *s.in_ptrs[size_t(s.inplace)];  // the shared variable's own buffer
   } else {
-    const size_t bytes = size_t(std::max<int64_t>(s.memo_out.numel(), 0)) * dtype_size(s.var.dtype());
+    size_t bytes = 0;
+    if (__builtin_mul_overflow(size_t(std::max<int64_t>(s.memo_out.numel(), 0)), dtype_size(s.var.dtype()), &bytes))
+      rethrow_with_context(s.var, s.in_ptrs.data(), n,
+                           MemoryError("an output of shape " + s.memo_out.str() + " needs more bytes than fit in 64 bits"));
     auto& buf = slots_[size_t(s.slot)];
     if (!buf || buf->bytes() < bytes) {
-      buf = std::make_shared<Buffer>(bytes);
+      try {
+        buf = std::make_shared<Buffer>(bytes);
+      } catch (const std::exception& e) {
+        rethrow_with_context(s.var, s.in_ptrs.data(), n, e);
+      }
       ++allocs_this_call_;
       stats.bytes += bytes;
     }

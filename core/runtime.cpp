@@ -70,6 +70,7 @@ void rethrow_with_context(const Var& v, const Tensor* const* in, int n_in, const
   if (dynamic_cast<const ShapeError*>(&e)) throw ShapeError(msg);
   if (dynamic_cast<const TypeError*>(&e)) throw TypeError(msg);
   if (dynamic_cast<const ValueError*>(&e)) throw ValueError(msg);
+  if (dynamic_cast<const MemoryError*>(&e)) throw MemoryError(msg);
   throw Error(msg);
 }
 

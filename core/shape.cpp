@@ -45,10 +45,14 @@ void Shape::resize(int n, int64_t fill) {
 
 int64_t Shape::numel() const {
   int64_t p = 1;
+  bool overflow = false, empty = false;
   for (int i = 0; i < n_; ++i) {
     if (d_[i] < 0) return -1;
-    p *= d_[i];
+    empty |= d_[i] == 0;
+    overflow |= __builtin_mul_overflow(p, d_[i], &p);
   }
+  if (empty) return 0;  // a zero-size tensor, however large its other dims
+  if (overflow) throw MemoryError("nabla: shape " + str() + " has more elements than fit in 64 bits");
   return p;
 }
 

@@ -1,5 +1,9 @@
 #include "core/tensor.hpp"
 
+#include <unistd.h>
+
+#include <cstdint>
+
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -16,10 +20,26 @@ std::atomic<uint64_t> g_allocations{0};
 constexpr size_t kAlign = 64;
 }  // namespace
 
+namespace {
+// Physical memory: a buffer larger than this can never be used, and with
+// overcommit the allocation might succeed only for the process to be killed
+// when the pages are touched. Refuse it up front.
+size_t physical_memory_bytes() {
+  static const size_t bytes = [] {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && size > 0 ? size_t(pages) * size_t(size) : SIZE_MAX;
+  }();
+  return bytes;
+}
+}  // namespace
+
 Buffer::Buffer(size_t bytes) : bytes_(bytes) {
+  if (bytes > physical_memory_bytes())
+    throw MemoryError("nabla: cannot allocate " + std::to_string(bytes) + " bytes: more than this machine's " +
+                      std::to_string(physical_memory_bytes() >> 20) + " MB of memory");
   size_t rounded = (bytes + kAlign - 1) / kAlign * kAlign;
-  data_ = std::aligned_alloc(kAlign, rounded == 0 ? kAlign : rounded);
-  if (!data_) throw std::bad_alloc();
+  data_ = bytes > size_t(INT64_MAX) ? nullptr : std::aligned_alloc(kAlign, rounded == 0 ? kAlign : rounded);
+  if (!data_) throw MemoryError("nabla: cannot allocate " + std::to_string(bytes) + " bytes");
   ++g_allocations;
 }
 Buffer::~Buffer() { std::free(data_); }
@@ -33,7 +53,16 @@ void throw_size_mismatch(size_t n, const Shape& shape) {
 Tensor::Tensor(DType dtype, const Shape& shape) : dtype_(dtype), shape_(shape) {
   if (!shape.known())
     throw ShapeError("nabla: cannot allocate a tensor of unknown shape " + shape.str());
-  buf_ = std::make_shared<Buffer>(nbytes());
+  size_t bytes = 0;
+  if (__builtin_mul_overflow(size_t(shape.numel()), dtype_size(dtype), &bytes))
+    throw MemoryError("nabla: a " + std::string(dtype_name(dtype)) + " tensor of shape " + shape.str() +
+                      " needs more bytes than fit in 64 bits");
+  try {
+    buf_ = std::make_shared<Buffer>(bytes);
+  } catch (const MemoryError&) {
+    throw MemoryError("nabla: cannot allocate a " + std::string(dtype_name(dtype)) + " tensor of shape " +
+                      shape.str() + " (" + std::to_string(bytes) + " bytes)");
+  }
 }
 
 Tensor Tensor::zeros(DType dtype, const Shape& shape) {

@@ -1,7 +1,9 @@
 #include "core/var.hpp"
 
 #include <atomic>
+#include <unordered_map>
 
+#include "core/graph.hpp"
 #include "core/op.hpp"
 #include "core/registry.hpp"
 
@@ -67,12 +69,42 @@ void Var::set_value(const Tensor& v) {
   p_->value->copy_from(v);
 }
 
+// `root` with every use of the leaf `from` replaced by `to` (nodes rebuilt as needed).
+static Var replace_leaf(const Var& root, const Var& from, const Var& to) {
+  std::unordered_map<const VarImpl*, Var> memo{{from.impl(), to}};
+  for (const Var& v : topo_sort({root})) {
+    if (memo.count(v.impl())) continue;
+    if (v.is_leaf()) {
+      memo[v.impl()] = v;
+      continue;
+    }
+    std::vector<Var> ins;
+    bool same = true;
+    for (const Var& in : v.inputs()) {
+      ins.push_back(memo.at(in.impl()));
+      same &= ins.back().same(in);
+    }
+    memo[v.impl()] = same ? v : with_inputs(v, std::move(ins));
+  }
+  return memo.at(root.impl());
+}
+
 void Var::set_default_update(const Var& u) {
   require_value(*this, "set_default_update");
   if (u.defined() && (u.dtype() != dtype() || u.rank() != rank()))
     throw TypeError("nabla: default update of " + label() + " has type " + u.type().str() +
                     ", expected " + type().str());
-  p_->default_update = u.p_;
+  p_->default_update = nullptr;
+  p_->default_update_self = nullptr;
+  if (!u.defined()) return;
+  Var self_standin = input(dtype(), shape(), label() + "(self)", loc());
+  p_->default_update = replace_leaf(u, *this, self_standin).p_;
+  p_->default_update_self = self_standin.p_;
+}
+
+Var Var::default_update() const {
+  if (!p_->default_update) return Var();
+  return replace_leaf(Var(p_->default_update), Var(p_->default_update_self), *this);
 }
 
 static std::shared_ptr<VarImpl> make_leaf(Role role, const Type& type, const std::string& name,
@@ -149,6 +181,8 @@ Var apply(std::shared_ptr<const Op> op, std::vector<Var> inputs, Loc loc) {
     throw TypeError(context(e));
   } catch (const ValueError& e) {
     throw ValueError(context(e));
+  } catch (const MemoryError& e) {
+    throw MemoryError(context(e));
   }
   auto impl = std::make_shared<VarImpl>();
   impl->type = out;

@@ -43,8 +43,12 @@ struct VarImpl {
   // Constant: its value. Shared: the current value (updated by functions).
   std::shared_ptr<Tensor> value;
   // Shared only: the update a function applies when the caller gives none
-  // (random streams use it to advance their state).
+  // (random streams use it to advance their state), written over the stand-in
+  // `default_update_self` instead of this variable: an expression that held
+  // this VarImpl would own it through its own node, a shared_ptr cycle that
+  // never frees.
   std::shared_ptr<VarImpl> default_update;
+  std::shared_ptr<VarImpl> default_update_self;
 };
 
 class Var {
@@ -76,7 +80,7 @@ class Var {
   Tensor get_value() const;  // a copy
   void set_value(const Tensor& v);  // dtype must match; the shape may change unless fixed
   const Tensor& value_ref() const;  // no copy (constants and shared)
-  Var default_update() const { return Var(p_->default_update); }
+  Var default_update() const;  // the expression over this variable (built afresh)
   void set_default_update(const Var& u);
 
  private:
@@ -96,8 +100,8 @@ Var constant(const Tensor& value, const std::string& name = "", Loc loc = Loc::c
 Var shared(const Tensor& value, const std::string& name = "", Loc loc = Loc::current());
 // A shared variable holding `value`'s own buffer instead of a copy: for large
 // data sets that functions only read (the training images). Writes to `value`
-// are seen by compiled functions, and an update of the variable may write into
-// that buffer; set_value() replaces it.
+// are seen by compiled functions, and an update of the variable, or set_value()
+// with the same shape, may write into that buffer.
 Var shared_borrow(const Tensor& value, const std::string& name = "", Loc loc = Loc::current());
 // Builds the output Var of `op` applied to `inputs`: runs the op's type
 // inference and turns a failure into an error naming the op, the input types

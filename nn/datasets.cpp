@@ -1,5 +1,6 @@
 #include "nn/datasets.hpp"
 
+#include <algorithm>
 #include <zlib.h>
 
 #include <cstdlib>
@@ -67,10 +68,21 @@ IdxData read_idx(const std::string& path) {
     if (read_some(f, b, 4) != 4)
       throw ValueError("nabla: IDX file " + path + " is truncated inside its dimension list; " + kFix);
     out.dims.push_back(int64_t(big_endian(b)));
-    total *= out.dims.back();
+    if (__builtin_mul_overflow(total, out.dims.back(), &total))
+      throw ValueError("nabla: IDX file " + path + " is corrupt: its dimensions multiply to more than 2^63 bytes; " +
+                       kFix);
   }
-  out.bytes.resize(size_t(total));
-  size_t got = read_some(f, out.bytes.data(), size_t(total));
+  // Read in pieces, growing the buffer as data arrives: a corrupt header that
+  // promises terabytes fails as truncated instead of allocating them first.
+  constexpr size_t kPiece = size_t(64) << 20;
+  size_t got = 0;
+  while (got < size_t(total)) {
+    const size_t want = std::min(kPiece, size_t(total) - got);
+    out.bytes.resize(got + want);
+    const size_t r = read_some(f, out.bytes.data() + got, want);
+    got += r;
+    if (r < want) break;
+  }
   if (got != size_t(total)) {
     std::string dims;
     for (int64_t d : out.dims) dims += (dims.empty() ? "" : "x") + std::to_string(d);

@@ -405,6 +405,12 @@ Var reshape(const Var& x, const Dims& shape, Loc loc) {
   for (const Dim& d : shape) {
     int64_t v;
     if (constant_dim(d, v)) {
+      // -1 is "inferred"; any other negative number is the caller's mistake (and
+      // must not be taken for the pattern's internal marker of a symbolic dim).
+      if (v < -1)
+        throw ShapeError("nabla: reshape: dim " + std::to_string(pattern.size()) + " is " + std::to_string(v) +
+                         "; dims must be >= 0, or -1 for the one inferred\n  in the expression created at " +
+                         loc.str());
       pattern.push_back(v);
     } else {
       pattern.push_back(kSymbolic);

@@ -2,11 +2,13 @@
 // weights as n_out x n_in nested lists (our W's own layout) and biases as
 // n_out x 1 columns. A non-sigmoid network adds "activation", which
 // network2.load ignores.
+#include <cmath>
 #include <fstream>
 #include <functional>
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "nn/book/network2_internal.hpp"
 
@@ -56,6 +58,11 @@ void Network::save(const std::string& path) const {
     const Tensor W = layer.W.get_value(), b = layer.b.get_value();
     const int64_t n_in = layer.n_in(), n_out = layer.n_out();
     json w_rows = json::array(), b_rows = json::array();
+    for (int64_t i = 0; i < W.size(); ++i)
+      if (!std::isfinite(W.at(i)) || (i < b.size() && !std::isfinite(b.at(i))))
+        throw ValueError("nabla: Network::save: layer " + std::to_string(&layer - layers_.data()) +
+                         " has NaN or Inf parameters (training diverged?); JSON cannot hold them, so \"" + path +
+                         "\" was not written and any previous file there is unchanged");
     for (int64_t j = 0; j < n_out; ++j) {
       std::vector<double> row(static_cast<size_t>(n_in));
       for (int64_t i = 0; i < n_in; ++i) row[size_t(i)] = W.at(j * n_in + i);
@@ -67,10 +74,7 @@ void Network::save(const std::string& path) const {
   }
   json doc = {{"sizes", sizes_}, {"weights", weights}, {"biases", biases}, {"cost", cost_class_name(cost_)}};
   if (activation_ != Activation::Sigmoid) doc["activation"] = activation_name(activation_);
-  std::ofstream f(path);
-  if (!f) throw ValueError("nabla: Network::save: cannot open \"" + path + "\" for writing");
-  f << doc.dump();
-  if (!f) throw ValueError("nabla: Network::save: writing \"" + path + "\" failed");
+  write_file_atomically(path, doc.dump(), "Network::save");
 }
 
 Network Network::load(const std::string& path) {

@@ -27,6 +27,7 @@ PyObject* g_shape = nullptr;
 PyObject* g_type = nullptr;
 PyObject* g_value = nullptr;
 PyObject* g_grad = nullptr;
+PyObject* g_memory = nullptr;
 
 }  // namespace
 
@@ -39,6 +40,8 @@ void bind_errors(py::module_& m) {
                           "A bad value: out-of-range index, missing input, NaN under NanGuard.");
   g_grad = new_exception(m, "GradError", g_error, PyExc_ValueError,
                          "A gradient that does not exist (disconnected input, non-scalar cost).");
+  g_memory = new_exception(m, "NablaMemoryError", g_error, PyExc_MemoryError,
+                           "A tensor too large to represent or to allocate.");
   // Most derived first: every nabla error derives from nabla::Error.
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -51,6 +54,8 @@ void bind_errors(py::module_& m) {
       PyErr_SetString(g_grad, e.what());
     } catch (const ValueError& e) {
       PyErr_SetString(g_value, e.what());
+    } catch (const MemoryError& e) {
+      PyErr_SetString(g_memory, e.what());
     } catch (const Error& e) {
       PyErr_SetString(g_error, e.what());
     }
