@@ -90,6 +90,12 @@ Program::Program(const std::vector<Var>& in, const std::vector<Var>& outs, const
     : inputs(in), mode(m) {
   ensure_runtime_initialized();
   check_function_inputs(inputs);
+  for (const auto& [key, value] : givens)
+    for (const Var& in : inputs)
+      if (key.defined() && key.same(in))
+        throw ValueError("nabla: function: " + key.label() + where(key) +
+                         " is both an input and replaced by givens, so its argument would be ignored; "
+                         "drop it from the inputs or from givens");
   for (size_t k = 0; k < outs.size(); ++k)
     if (!outs[k].defined()) throw ValueError("nabla: function: output " + std::to_string(k) + " is undefined");
   check_updates(user_updates);

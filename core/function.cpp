@@ -1,6 +1,7 @@
 // Function: the handle users call; the program behind it is core/program.cpp.
 #include "core/function.hpp"
 
+#include <mutex>
 #include <unordered_map>
 
 #include "core/program.hpp"
@@ -9,6 +10,19 @@ namespace nabla {
 
 const std::vector<Tensor>& Function::operator()(const std::vector<Tensor>& args) {
   if (!prog_) throw ValueError("nabla: calling an empty Function (build it with nabla::function)");
+  std::lock_guard<std::mutex> lock(prog_->call_mutex);
+  return run_locked(args);
+}
+
+std::vector<Tensor> Function::call_copy(const std::vector<Tensor>& args) {
+  if (!prog_) throw ValueError("nabla: calling an empty Function (build it with nabla::function)");
+  std::lock_guard<std::mutex> lock(prog_->call_mutex);
+  std::vector<Tensor> out;
+  for (const Tensor& t : run_locked(args)) out.push_back(t.copy());
+  return out;
+}
+
+const std::vector<Tensor>& Function::run_locked(const std::vector<Tensor>& args) {
   if (prog_->reference) {
     // Debug: the unoptimized program must agree with the optimized one.
     std::vector<Tensor> expected;

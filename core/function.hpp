@@ -53,6 +53,12 @@ class Function {
   // and update values were computed from the old values.
   const std::vector<Tensor>& operator()(const std::vector<Tensor>& args = {});
   const std::vector<Tensor>& call(const std::vector<Tensor>& args = {}) { return (*this)(args); }
+  // Threads: calls of one Function (and of its copies, which share the program)
+  // are serialized by a lock of its own; different Functions run in parallel.
+  // The tensors operator() returns are the function's buffers until its next
+  // call from any thread, so a thread sharing a Function uses call_copy(),
+  // which copies them out under that lock.
+  std::vector<Tensor> call_copy(const std::vector<Tensor>& args = {});
 
   const PlanStats& stats() const;
   // The optimized graph, one line per step (for debugprint).
@@ -63,6 +69,7 @@ class Function {
   const std::vector<std::pair<std::string, int>>& rewrites_applied() const;
 
  private:
+  const std::vector<Tensor>& run_locked(const std::vector<Tensor>& args);
   friend Function function(const std::vector<Var>&, const std::vector<Var>&, const Updates&,
                            const Givens&, Mode);
   std::shared_ptr<Program> prog_;

@@ -2,6 +2,7 @@
 // value slots, with buffers planned once and reused on every later call.
 #pragma once
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -54,6 +55,7 @@ class Program {
   std::vector<Var> vars;  // value index -> var
   std::vector<Step> steps;
   std::shared_ptr<Program> reference;  // Debug mode: the unoptimized program
+  std::mutex call_mutex;               // one call at a time (Function::operator())
 
  private:
   template <class F> void timed_phase(const char* name, F&& f);

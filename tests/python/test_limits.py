@@ -21,3 +21,31 @@ def test_an_output_larger_than_the_machine_is_a_memory_error():
     with pytest.raises(MemoryError, match="cannot allocate"):
         f(1_000_000)
     assert f(3).shape == (3, 3)  # the function still works afterwards
+
+
+def test_axis_must_be_an_int_not_a_float_or_a_string():
+    x = T.matrix("x")
+    with pytest.raises(TypeError, match="argmax: axis must be an int, got 1.5"):
+        T.argmax(x, axis=1.5)
+    with pytest.raises(TypeError, match="axis must be an int or a sequence of ints, got 'a'"):
+        T.sum(x, axis="a")
+    assert nabla.function([x], T.argmax(x, axis=np.int64(1)))(np.eye(2, dtype="float32")).tolist() == [0, 1]
+
+
+def test_cast_to_none_is_an_error_not_float64():
+    with pytest.raises(TypeError, match="cast needs a dtype"):
+        T.cast(T.matrix("x"), None)
+
+
+def test_clip_with_min_above_max_follows_numpy():
+    x = T.vector("x")
+    values = np.array([-3, 0, 3], dtype="float32")
+    np.testing.assert_array_equal(nabla.function([x], T.clip(x, 1, -1))(values), np.clip(values, 1, -1))
+    np.testing.assert_array_equal(nabla.function([x], T.clip(x, -1, 1))(values), np.clip(values, -1, 1))
+
+
+def test_an_input_also_replaced_by_givens_is_refused():
+    x = T.vector("x")
+    w = nabla.shared(np.ones(3, dtype="float32"), name="w")
+    with pytest.raises(ValueError, match="both an input and replaced by givens"):
+        nabla.function([x], x * 2, givens={x: w})

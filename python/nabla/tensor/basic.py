@@ -190,8 +190,9 @@ where = switch
 
 
 def clip(x, a_min, a_max):
-    """x limited to [a_min, a_max]."""
-    return maximum(minimum(x, a_max), a_min)
+    """x limited to [a_min, a_max], as numpy: minimum(maximum(x, a_min), a_max), so
+    a_min > a_max gives a_max everywhere."""
+    return minimum(maximum(x, a_min), a_max)
 
 
 # The unary elementwise functions come from the C++ unary table (one row each:
@@ -230,6 +231,8 @@ def inv(x):
 def cast(x, dtype):
     """x converted to dtype ('int32', 'float32', 'floatX', np.float64, ...)."""
     x = as_var(x)
+    if dtype is None:
+        raise TypeError("nabla: cast needs a dtype ('float32', 'int32', 'floatX', ...), got None")
     name = dtype_name(dtype)
     return x if x.dtype == name else _nabla.cast(x, name)
 
@@ -237,8 +240,15 @@ def cast(x, dtype):
 # ---- reductions ---------------------------------------------------------------------
 
 
-def _axis(axis):
-    return None if axis is None else (int(axis) if isinstance(axis, numbers.Integral) else [int(a) for a in axis])
+def _axis(axis, fn="reduction"):
+    """None, an int, or a sequence of ints; anything else (1.5, 'a') is a TypeError naming it."""
+    if axis is None:
+        return None
+    if isinstance(axis, (numbers.Integral, np.integer)) and not isinstance(axis, (bool, np.bool_)):
+        return int(axis)
+    if isinstance(axis, (str, bytes)) or not hasattr(axis, "__iter__"):
+        raise TypeError(f"nabla: {fn}: axis must be an int or a sequence of ints, got {axis!r}")
+    return [_int_axis(a, fn) for a in axis]
 
 
 def _with_dtype(v, dtype):
@@ -277,13 +287,20 @@ def std(x, axis=None, keepdims=False):
     return sqrt(var(x, axis, keepdims))
 
 
+def _int_axis(axis, fn):
+    """axis as an int; a float such as 1.5 or a string is the caller's mistake, not axis 1."""
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (numbers.Integral, np.integer)):
+        raise TypeError(f"nabla: {fn}: axis must be an int, got {axis!r}")
+    return int(axis)
+
+
 def argmax(x, axis=None, keepdims=False):
     """The index of the largest element along axis (int64); axis=None: of the flattened x."""
     x = as_var(x)
     if axis is None:
         flat = _nabla.argmax(_nabla.flatten(x, 1), 0, False) if x.ndim != 1 else _nabla.argmax(x, 0, False)
         return reshape(flat, [1] * x.ndim) if keepdims else flat
-    return _nabla.argmax(x, int(axis), keepdims)
+    return _nabla.argmax(x, _int_axis(axis, "argmax"), keepdims)
 
 
 def argmin(x, axis=None, keepdims=False):
