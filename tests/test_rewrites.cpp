@@ -204,3 +204,14 @@ TEST_CASE("rewrite same_shape_identity: sum_like and broadcast_like of an alread
   const auto& got = fast();
   for (size_t k = 0; k < want.size(); ++k) CHECK(allclose(got[k], want[k], 1e-12, 1e-12));
 }
+
+TEST_CASE("rewrite log_softmax: log(softmax(z)) becomes log_softmax(z)") {
+  Var z = float64_matrix("z");
+  BothModes f({z}, {log(softmax(z))});
+  CHECK(rewrite_count(f.fast, "log_softmax") == 1);
+  CHECK(program_has_op(f.plain, "log"));
+  CHECK(program_has_op(f.plain, "softmax"));
+  CHECK(op_count(f.fast, "log_softmax") == 1);
+  CHECK_FALSE(program_has_op(f.fast, "log"));
+  f.check_agree({sample({3, 5}, -4, 4, 127)}, 1e-12);
+}
