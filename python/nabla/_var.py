@@ -75,9 +75,17 @@ def _pow(self, exponent):
     return _nabla.pow(*as_pair(self, exponent))
 
 
-def _no_truth(self):
-    raise TypeError(f"nabla: a symbolic variable ({self}) has no truth value; use T.switch for "
-                    "conditions, and `is` to compare variables")
+_COMPARISONS = {"lt", "le", "gt", "ge", "eq", "neq"}
+
+
+def _truth(self):
+    """Theano's rule: a variable is true (so `if not input: input = T.matrix()` works),
+    except the result of a comparison, whose truth is only known when it runs."""
+    if self.op in _COMPARISONS:
+        raise TypeError(f"nabla: the comparison {self} is symbolic and has no truth value yet "
+                        "(Theano: 'Variables do not support boolean operations.'); use T.switch for "
+                        "conditions, or compile it and test its value")
+    return True
 
 
 def _no_iter(self):
@@ -112,7 +120,7 @@ _METHODS = {
     "__pos__": lambda self: self,
     "__abs__": lambda self: _nabla.abs(self),
     "__getitem__": _getitem,
-    "__bool__": _no_truth,
+    "__bool__": _truth,
     "__iter__": _no_iter,
     # numpy must hand `array + x` back to Var.__radd__ instead of looping over the array.
     "__array_ufunc__": None,

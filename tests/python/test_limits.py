@@ -49,3 +49,11 @@ def test_an_input_also_replaced_by_givens_is_refused():
     w = nabla.shared(np.ones(3, dtype="float32"), name="w")
     with pytest.raises(ValueError, match="both an input and replaced by givens"):
         nabla.function([x], x * 2, givens={x: w})
+
+
+def test_truth_rules_follow_theano():
+    x = T.matrix("x")
+    assert bool(x) and bool(x + 1) and bool(T.sum(x))  # `if not input:` idioms work
+    for comparison in (x < 1, x > 1, x <= 1, x >= 1, T.eq(x, 1), T.neq(x, 1)):
+        with pytest.raises(TypeError, match="no truth value"):
+            bool(comparison)
