@@ -5,6 +5,7 @@
     from nabla.theano.tensor.nnet import conv, softmax, sigmoid
     from nabla.theano.tensor import shared_randomstreams
     from nabla.theano.tensor.signal import downsample   # or pool
+    from nabla.theano.sandbox.rng_mrg import MRG_RandomStreams
 
 Each nabla.theano.X is the module nabla.X itself (registered under both names).
 """
@@ -15,7 +16,7 @@ import sys
 from .. import config, function, grad, printing, shared, tensor  # noqa: F401
 
 _MIRRORED = ["tensor", "tensor.basic", "tensor.nnet", "tensor.nnet.conv", "tensor.signal", "tensor.signal.pool",
-             "tensor.signal.downsample", "tensor.shared_randomstreams", "printing"]
+             "tensor.signal.downsample", "tensor.shared_randomstreams", "printing", "sandbox", "sandbox.rng_mrg"]
 
 for _name in _MIRRORED:
     sys.modules[__name__ + "." + _name] = importlib.import_module("nabla." + _name)

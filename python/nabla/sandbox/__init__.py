@@ -1,0 +1,1 @@
+"""Theano's theano.sandbox: rng_mrg.MRG_RandomStreams."""
