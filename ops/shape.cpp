@@ -450,7 +450,12 @@ Var concatenate(const std::vector<Var>& xs, int axis, Loc loc) {
     if (x.defined()) t = promote(t, x.dtype());
   std::vector<Var> ins;
   for (const Var& x : xs) ins.push_back(x.defined() && x.dtype() != t ? cast(x, t, loc) : x);
-  if (axis < 0) axis += xs[0].defined() ? xs[0].rank() : 0;
+  const int rank = xs[0].defined() ? xs[0].rank() : 0;
+  if (xs[0].defined() && (axis < -rank || axis >= rank))  // named as the caller wrote it, before wrapping
+    throw ShapeError("nabla: concatenate: axis " + std::to_string(axis) + " is out of range for tensors of rank " +
+                     std::to_string(rank) + " (shape " + xs[0].shape().str() + ")\n  in the expression created at " +
+                     loc.str());
+  if (axis < 0) axis += rank;
   return apply(std::make_shared<ConcatenateOp>(axis), std::move(ins), loc);
 }
 

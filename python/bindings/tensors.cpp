@@ -44,8 +44,10 @@ void copy_array_into(Tensor& dst, const py::array& a) {
 }
 
 // The array converted to `t` (a new contiguous, native-order array when needed).
+// asarray(order="C"), not ascontiguousarray: the latter turns a 0-d array into
+// shape (1,), which made shared(np.float32(0)) a vector.
 py::array as_contiguous(py::handle value, DType t) {
-  return numpy().attr("ascontiguousarray")(value, numpy_dtype(t));
+  return numpy().attr("asarray")(value, numpy_dtype(t), "C");
 }
 
 void check_shape(const Shape& got, const Slot& slot) {
@@ -154,8 +156,30 @@ void convert_into(Tensor& cache, py::handle value, const Slot& slot, bool allow_
     return;
   }
   const bool is_array = py::isinstance<py::array>(value);
-  py::array a = is_array ? py::reinterpret_borrow<py::array>(value)
-                         : py::array(numpy().attr("asarray")(value));
+  if (!is_array) {
+    // What numpy would turn into a 0-d object or string array: say what it was.
+    if (value.is_none())
+      throw TypeError("nabla: " + slot.what + " is None; it expects an array of " + dtype_name(slot.dtype));
+    if (PyUnicode_Check(value.ptr()) || PyBytes_Check(value.ptr()))
+      throw TypeError("nabla: " + slot.what + " is a string (" + py::repr(value).cast<std::string>() +
+                      "); it expects an array of " + dtype_name(slot.dtype));
+  }
+  py::array a;
+  if (is_array) {
+    a = py::reinterpret_borrow<py::array>(value);
+  } else {
+    try {
+      a = py::array(numpy().attr("asarray")(value));
+    } catch (py::error_already_set& e) {
+      // Ragged nested lists and the like: numpy's words, with the argument named.
+      throw ValueError("nabla: " + slot.what + " cannot be read as an array: " + std::string(e.what()));
+    }
+  }
+  if (a.dtype().kind() == 'O' || a.dtype().kind() == 'U' || a.dtype().kind() == 'S')
+    throw TypeError("nabla: " + slot.what + " holds " +
+                    (a.dtype().kind() == 'O' ? std::string("Python objects") : std::string("strings")) +
+                    " (numpy dtype " + dtype_str(a.dtype()) + "); it expects numbers (" + dtype_name(slot.dtype) +
+                    ")");
   const Shape shape = shape_of(a);
   check_shape(shape, slot);
   DType t;

@@ -62,7 +62,10 @@ def as_var(value, like=None):
             return _nabla.scalar_constant(float(value), "int64")
         return _nabla.scalar_constant(float(value), config.floatX)
     if isinstance(value, (list, tuple)):
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except ValueError as e:  # ragged nested lists
+            raise ValueError(f"nabla: cannot make a tensor of {value!r}: {e}") from None
         if array.dtype == np.float64:
             array = array.astype(config.floatX)  # Python floats, as above
         return _nabla.constant(array)

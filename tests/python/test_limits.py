@@ -57,3 +57,10 @@ def test_truth_rules_follow_theano():
     for comparison in (x < 1, x > 1, x <= 1, x >= 1, T.eq(x, 1), T.neq(x, 1)):
         with pytest.raises(TypeError, match="no truth value"):
             bool(comparison)
+
+
+def test_a_zero_d_array_makes_a_scalar_shared_variable():
+    for value in (np.float32(1.5), np.array(2.0, dtype="float32"), np.array(3, dtype="int64")):
+        s = nabla.shared(value)
+        assert s.ndim == 0, s.type
+        assert nabla.function([], s * 2)() == 2 * value

@@ -17,7 +17,7 @@ from ..gradient import grad  # noqa: F401  (T.grad)
 
 __all__ = [
     # inputs and constants
-    "TensorVariable", "scalar", "vector", "matrix", "tensor3", "tensor4",
+    "TensorVariable", "TensorType", "scalar", "vector", "matrix", "tensor3", "tensor4",
     "iscalar", "lscalar", "fscalar", "dscalar", "ivector", "lvector", "fvector", "dvector",
     "imatrix", "lmatrix", "fmatrix", "dmatrix", "ftensor3", "dtensor3", "ftensor4", "dtensor4",
     "constant", "as_tensor_variable",
@@ -37,6 +37,21 @@ __all__ = [
 ]
 
 TensorVariable = Var
+
+
+class TensorType:
+    """Theano's TensorType(dtype, broadcastable): calling it makes an input of that
+    dtype and rank (broadcastable axes are not tracked: every dim is open)."""
+
+    def __init__(self, dtype, broadcastable):
+        self.dtype = dtype_name(dtype)
+        self.broadcastable = tuple(bool(b) for b in broadcastable)
+
+    def __call__(self, name=None):
+        return _input(len(self.broadcastable), self.dtype, name)
+
+    def __repr__(self):
+        return f"TensorType({self.dtype}, {self.broadcastable})"
 
 # ---- typed inputs ------------------------------------------------------------------
 
