@@ -1,12 +1,13 @@
 # Thin wrapper over scripts/ and CMake. `make` alone lists the targets.
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test bench plots clean
+.PHONY: help setup demo test test-sanitize bench plots clean
 
 help:
 	@echo "nabla make targets:"
 	@echo "  make setup   install missing Debian packages (root), fetch MNIST, configure and build build/"
 	@echo "  make demo    setup, then train the book's chapter-1 network (nabla-book run 1.1, 30 epochs)"
 	@echo "  make test    setup, build, run the whole suite with ctest (the one test command)"
+	@echo "  make test-sanitize  the C++ tests and pytest under ASan + UBSan (build-sanitize/, slow)"
 	@echo "  make bench   time nabla against the numpy and PyTorch reference programs"
 	@echo "  make plots   draw the book's figures from results/*.json into results/figures/"
 	@echo "  make clean   delete build/ (data/mnist/ is kept)"
@@ -19,6 +20,9 @@ demo: setup
 
 test:
 	bash scripts/test.sh
+
+test-sanitize:
+	bash scripts/test_sanitize.sh
 
 bench: setup
 	cmake --build build --target bench
