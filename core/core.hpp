@@ -11,3 +11,4 @@
 #include "core/shape.hpp"
 #include "core/tensor.hpp"
 #include "core/var.hpp"
+#include "core/version.hpp"

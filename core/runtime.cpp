@@ -1,5 +1,6 @@
 #include <xmmintrin.h>
 #include "core/runtime.hpp"
+#include "core/version.hpp"
 
 #include <cstdlib>
 #include <mutex>
@@ -18,6 +19,8 @@ namespace nabla {
 namespace {
 int g_threads = 1;
 }
+
+const char* version() { return NABLA_VERSION_STRING; }
 
 void set_num_threads(int n) {
   ensure_runtime_initialized();

@@ -1,10 +1,12 @@
 // The extension module nabla._nabla. The pure-Python package (python/nabla)
 // builds Theano's spelling on top of these primitives.
 #include "bindings.hpp"
+#include "core/version.hpp"
 
 PYBIND11_MODULE(_nabla, m) {
   using namespace nabla::python;
   m.doc() = "nabla: symbolic autodiff tensors (C++ core, see the nabla package)";
+  m.attr("__version__") = nabla::version();  // the C++ library's, so the two never disagree
   init_runtime_keeping_float_mode();
   bind_errors(m);
   bind_location(m);

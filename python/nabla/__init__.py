@@ -22,6 +22,8 @@ import os as _os
 
 from . import _nabla
 
+__version__ = _nabla.__version__  # the C++ library's version (CMake's project VERSION)
+
 # Frames inside this package are skipped when recording where the user built an expression.
 _nabla._set_internal_prefix(_os.path.dirname(__file__) + _os.sep)
 

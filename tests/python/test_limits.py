@@ -64,3 +64,10 @@ def test_a_zero_d_array_makes_a_scalar_shared_variable():
         s = nabla.shared(value)
         assert s.ndim == 0, s.type
         assert nabla.function([], s * 2)() == 2 * value
+
+
+def test_the_python_version_is_the_cmake_projects():
+    import os
+    import re
+    cmake = open(os.path.join(os.path.dirname(__file__), "..", "..", "CMakeLists.txt")).read()
+    assert nabla.__version__ == re.search(r"project\(nabla VERSION ([0-9.]+)", cmake).group(1)
