@@ -296,6 +296,8 @@ const TrainResult& Trainer::fit(int epochs, const Callback& also) {
     bool go_on = true;
     for (Callback& cb : callbacks_) go_on = cb(*this, result_.epochs.back()) && go_on;
     if (also) go_on = also(*this, result_.epochs.back()) && go_on;
+    stopped_ = !go_on;
+    if (!checkpoint_path_.empty()) save_checkpoint(checkpoint_path_);
     if (!go_on) break;
   }
   return result_;
