@@ -82,14 +82,14 @@ std::string CheckpointReader::str(const char* field) {
 std::vector<double> CheckpointReader::doubles(const char* field) {
   const uint64_t n = u64(field);
   if (n > (bytes_.size() - pos_) / 8) fail(std::string("the field '") + field + "' is longer than the file");
-  std::vector<double> v(size_t(n));
+  std::vector<double> v(static_cast<size_t>(n));
   for (double& d : v) d = f64(field);
   return v;
 }
 std::vector<int64_t> CheckpointReader::ints(const char* field) {
   const uint64_t n = u64(field);
   if (n > (bytes_.size() - pos_) / 8) fail(std::string("the field '") + field + "' is longer than the file");
-  std::vector<int64_t> v(size_t(n));
+  std::vector<int64_t> v(static_cast<size_t>(n));
   for (int64_t& d : v) d = i64(field);
   return v;
 }

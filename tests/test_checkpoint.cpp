@@ -58,7 +58,7 @@ struct DropoutModel {
     blobs(200, X, y);
     data = optim::share_data(X, y, "blobs");
     nn::Rng rng(5);
-    auto fc = std::make_shared<nn::FullyConnected>(6, hidden, nn::Activation::Relu, 0.3, "fc1");
+    auto fc = std::make_shared<nn::FullyConnected>(6, hidden, nn::Activation::ReLU, 0.3, "fc1");
     auto out = std::make_shared<nn::Softmax>(hidden, 3, 0.2);
     layers = {fc, out};
     for (auto& l : layers) l->initialize(rng, nn::Init::Default);
@@ -147,7 +147,11 @@ TEST_CASE("checkpoint: a dropout network under Adam resumed by a new trainer end
   for (size_t k = 0; k < vars.size(); ++k)
     if (vars[k].name().rfind("rng_state", 0) == 0) Var(vars[k]).set_value(start[k].get_value());
   rewound.trainer->fit(2);
-  CHECK(std::memcmp(vars[0].value_ref().raw(), expected[0].raw(), expected[0].nbytes()) != 0);
+  bool params_differ = false;
+  for (size_t k = 0; k < vars.size(); ++k)
+    if (vars[k].name() == "fc1.W")
+      params_differ = std::memcmp(vars[k].value_ref().raw(), expected[k].raw(), expected[k].nbytes()) != 0;
+  CHECK(params_differ);
 }
 
 TEST_CASE("checkpoint: network2's shuffled SGD resumed in a new Network gives the uninterrupted parameters and result") {
@@ -204,8 +208,8 @@ TEST_CASE("checkpoint: truncated, altered and foreign files are refused naming t
 
   const std::string broken = temp_path("broken.ckpt");
   write_bytes(broken, good.substr(0, good.size() - 7));
-  CHECK_THROWS_WITH_AS(model.trainer->load_checkpoint(broken), doctest::Contains("checkpoint " + broken + ": truncated"),
-                       ValueError);
+  const std::string truncated = "checkpoint " + broken + ": truncated";
+  CHECK_THROWS_WITH_AS(model.trainer->load_checkpoint(broken), doctest::Contains(truncated.c_str()), ValueError);
   std::string flipped = good;
   flipped[flipped.size() / 2] ^= 0x10;
   write_bytes(broken, flipped);
@@ -236,11 +240,9 @@ TEST_CASE("checkpoint: another network's checkpoint names the variable and both 
   DropoutModel ten(10);
   ten.trainer->save_checkpoint(path);
   DropoutModel twelve(12);
-  CHECK_THROWS_WITH_AS(twelve.trainer->load_checkpoint(path),
-                       doctest::Contains("checkpoint " + path +
-                                         ": variable #0 'fc1.W' has shape (10,6) float32 in the file but (12,6) "
-                                         "float32 in the network"),
-                       ValueError);
+  const std::string want = "checkpoint " + path +
+                           ": variable #1 'fc1.W.adam_m' has shape (10,6) float32 in the file but (12,6) float32 in the network";
+  CHECK_THROWS_WITH_AS(twelve.trainer->load_checkpoint(path), doctest::Contains(want.c_str()), ValueError);
 
   const nn::Split training = synthetic(50, 12, 4, 1);
   nn::SGDOptions o;
