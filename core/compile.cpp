@@ -100,6 +100,7 @@ Program::Program(const std::vector<Var>& in, const std::vector<Var>& outs, const
     if (!outs[k].defined()) throw ValueError("nabla: function: output " + std::to_string(k) + " is undefined");
   check_updates(user_updates);
   Updates updates = with_default_updates(outs, user_updates);
+  for (const auto& u : updates) update_targets.push_back(u.first);
 
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<Var> roots = outs;

@@ -41,6 +41,7 @@ const std::vector<Tensor>& Function::run_locked(const std::vector<Tensor>& args)
 const PlanStats& Function::stats() const { return prog_->stats; }
 const std::vector<Var>& Function::inputs() const { return prog_->inputs; }
 const std::vector<Var>& Function::outputs() const { return prog_->outputs; }
+const std::vector<Var>& Function::update_targets() const { return prog_->update_targets; }
 const std::vector<std::pair<std::string, int>>& Function::rewrites_applied() const { return prog_->rewrites; }
 
 std::string Function::program_text() const {

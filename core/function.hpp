@@ -65,6 +65,9 @@ class Function {
   std::string program_text() const;
   const std::vector<Var>& inputs() const;
   const std::vector<Var>& outputs() const;  // the optimized output vars
+  // The shared variables each call updates: the given updates' targets, then the
+  // default updates (random streams) the graph pulled in. What a checkpoint saves.
+  const std::vector<Var>& update_targets() const;
   // Rewrites that fired while compiling ("merge", "constant_fold", ...) with counts.
   const std::vector<std::pair<std::string, int>>& rewrites_applied() const;
 

@@ -49,6 +49,7 @@ class Program {
 
   std::vector<Var> inputs;
   std::vector<Var> outputs;  // after rewrites
+  std::vector<Var> update_targets;  // user updates' targets, then default updates'
   Mode mode;
   PlanStats stats;
   std::vector<std::pair<std::string, int>> rewrites;

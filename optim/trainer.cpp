@@ -218,7 +218,7 @@ double Trainer::train_epoch() {
   const int64_t n = data_.size, m = std::min(options_.mini_batch_size, n);
   const int64_t full = n / m;
   const bool costs = options_.step_costs;
-  Progress progress(options_.name + " mini-batches", steps_per_epoch());
+  Progress progress(options_.name + " mini-batches", steps_per_epoch(), 5.0, m);
   const int64_t every = options_.every_n_steps.call ? options_.every_n_steps.n : 0;
   auto before_step = [&] {
     if (every > 0 && steps_done_ % every == 0) options_.every_n_steps.call(steps_done_);
@@ -296,6 +296,8 @@ const TrainResult& Trainer::fit(int epochs, const Callback& also) {
     bool go_on = true;
     for (Callback& cb : callbacks_) go_on = cb(*this, result_.epochs.back()) && go_on;
     if (also) go_on = also(*this, result_.epochs.back()) && go_on;
+    stopped_ = !go_on;
+    if (!checkpoint_path_.empty()) save_checkpoint(checkpoint_path_);
     if (!go_on) break;
   }
   return result_;

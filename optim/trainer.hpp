@@ -25,6 +25,9 @@
 
 namespace nabla::optim {
 
+class CheckpointWriter;
+class CheckpointReader;
+
 // A data set in shared variables: x holds one example per row (any rank), y one
 // label (int32) or one target row per example.
 struct SharedData {
@@ -146,6 +149,30 @@ class Trainer {
     options_.permutation = std::move(permutation);
   }
 
+  // ---- Resumable training (optim/trainer_checkpoint.cpp) ----
+  // State a client keeps outside the trainer (its own generator, stopping
+  // rules, results so far), saved after the trainer's. `load` must check
+  // everything it reads before changing anything.
+  struct ClientState {
+    std::function<void(CheckpointWriter&)> save;
+    std::function<void(CheckpointReader&)> load;
+  };
+  // After every epoch of fit() (monitors and callbacks done), writes a
+  // checkpoint to `path` atomically; an empty path turns that off.
+  void set_checkpoint(std::string path, ClientState client = {});
+  // Everything the steps change (every update target of the compiled steps:
+  // params, optimizer state, random streams), the learning rate, the epoch
+  // logs, the step count, the shuffle engine, then the client's state.
+  void save_checkpoint(const std::string& path) const;
+  // Restores a save_checkpoint of the same network (the variables are matched
+  // in order by name, dtype and shape) and training set; throws ValueError
+  // naming the file and the first mismatch, changing nothing.
+  void load_checkpoint(const std::string& path);
+  // A callback stopped fit() after the last epoch (kept in checkpoints).
+  bool stopped() const { return stopped_; }
+  // The shared variables a checkpoint holds, in file order.
+  std::vector<Var> state_variables() const;
+
   Optimizer& optimizer() { return *optimizer_; }
   const TrainerOptions& options() const { return options_; }
   const TrainResult& result() const { return result_; }
@@ -172,6 +199,9 @@ class Trainer {
   std::vector<Callback> callbacks_;
   TrainResult result_;
   int64_t steps_done_ = 0;  // over all epochs (every_n_steps)
+  bool stopped_ = false;
+  std::string checkpoint_path_;
+  ClientState checkpoint_client_;
 };
 
 }  // namespace nabla::optim

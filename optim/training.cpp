@@ -75,8 +75,8 @@ bool progress_wanted() {
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 }  // namespace
 
-Progress::Progress(std::string label, int64_t total, double interval_s)
-    : label_(std::move(label)), total_(total), interval_(interval_s) {
+Progress::Progress(std::string label, int64_t total, double interval_s, int64_t items_per_tick)
+    : label_(std::move(label)), total_(total), interval_(interval_s), items_per_tick_(items_per_tick) {
   start_ = last_ = last_check_ = std::chrono::steady_clock::now();
 }
 
@@ -92,8 +92,13 @@ void Progress::tick(int64_t done) {
   double elapsed = seconds(now - start_);
   double rate = double(done) / elapsed;
   double remaining = double(total_ - done) / rate;
-  std::fprintf(stderr, "%s: %lld/%lld (%.3g/s, eta %.0fs)\n", label_.c_str(), static_cast<long long>(done),
-               static_cast<long long>(total_), rate, remaining);
+  if (items_per_tick_ > 0)
+    std::fprintf(stderr, "%s: %lld/%lld (%.3g/s, %.0f images/s, eta %.0fs)\n", label_.c_str(),
+                 static_cast<long long>(done), static_cast<long long>(total_), rate, rate * double(items_per_tick_),
+                 remaining);
+  else
+    std::fprintf(stderr, "%s: %lld/%lld (%.3g/s, eta %.0fs)\n", label_.c_str(), static_cast<long long>(done),
+                 static_cast<long long>(total_), rate, remaining);
   last_ = now;
   printed_ = true;
 }

@@ -46,9 +46,12 @@ class PlateauSchedule {
 // `interval_s` seconds, only if the whole job looks longer than that; silent
 // for short runs and when stderr is not a terminal unless forced
 // (NABLA_PROGRESS=1 forces it, NABLA_PROGRESS=0 silences it).
+//
+// With items_per_tick > 0 (a trainer's mini-batch size) the line also shows
+// items per second: "label: done/total (rate/s, N images/s, eta Ns)".
 class Progress {
  public:
-  Progress(std::string label, int64_t total, double interval_s = 5.0);
+  Progress(std::string label, int64_t total, double interval_s = 5.0, int64_t items_per_tick = 0);
   // Cheap: reads the clock every call while calls are slow, every 256 calls once
   // they come faster than a millisecond apart.
   void tick(int64_t done);
@@ -59,6 +62,7 @@ class Progress {
   int64_t total_;
   double interval_;
   int64_t calls_ = 0;
+  int64_t items_per_tick_ = 0;
   int64_t stride_ = 1;  // calls between clock reads
   std::chrono::steady_clock::time_point start_, last_, last_check_;
   bool printed_ = false;

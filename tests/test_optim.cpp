@@ -389,6 +389,13 @@ TEST_CASE("optim: progress lines only for long jobs, and only when wanted") {
   CHECK(contains(forced, "epochs: 1/3 ("));
   CHECK(contains(forced, "epochs: 3/3 done in"));
   CHECK(stderr_of("0", long_job).empty());
+  // A trainer's progress counts images too (mini-batches of 10 here).
+  std::string images = stderr_of("1", [] {
+    Progress progress("mini-batches", 3, 0.0, 10);
+    for (int64_t done = 1; done <= 3; ++done) progress.tick(done);
+  });
+  CHECK(contains(images, "mini-batches: 1/3 ("));
+  CHECK(contains(images, " images/s, eta "));
 
   std::string short_job = stderr_of("1", [] {
     Progress progress("quick", 1000, 60.0);

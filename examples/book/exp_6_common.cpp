@@ -125,6 +125,8 @@ Network3Outcome train_network3(const Network3Spec& spec, const Context& ctx, uin
                               out.net->describe().c_str());
   nn::Network3Options options;
   options.verbose = !ctx.quiet;
+  options.checkpoint = checkpoint_file(ctx, spec.label + "-seed" + std::to_string(seed));
+  options.resume = ctx.resume;
   out.result = out.net->SGD(data.training, epochs, spec.mini_batch_size, spec.eta, data.validation, data.test,
                             spec.lmbda, options);
   const nn::Network3Result& r = out.result;

@@ -22,7 +22,15 @@ struct Context {
   int threads = 1;
   std::string data_dir;      // MNIST directory; empty = nabla::nn::default_mnist_dir()
   bool quiet = false;
+  // --checkpoint DIR: each training run writes DIR/<experiment>-<run>.ckpt after
+  // every epoch; --resume continues the runs from those files.
+  std::string checkpoint_dir;
+  bool resume = false;
+  std::string experiment_id;  // set by the driver: names the checkpoint files
 };
+
+// The checkpoint file for one run of the current experiment ("" when off).
+std::string checkpoint_file(const Context& ctx, const std::string& run_label);
 
 // One training run's record, as written to the JSON file.
 struct Run {

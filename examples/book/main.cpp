@@ -2,10 +2,12 @@
 // Learning" by their BOOK.md IDs, with the book's settings as defaults.
 //   nabla-book list
 //   nabla-book run 1.1 [--epochs N] [--train-size N] [--seed S] [--threads T] [--json FILE]
+//                      [--checkpoint DIR [--resume]] [--quiet]
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -81,7 +83,8 @@ const book::Experiment* find(const std::string& id) {
   return nullptr;
 }
 
-int run_experiment(const book::Experiment& e, const book::Context& ctx, const std::string& json_path) {
+int run_experiment(const book::Experiment& e, book::Context ctx, const std::string& json_path) {
+  ctx.experiment_id = e.id;
   if (!ctx.quiet) std::printf("== %s: %s\n   defaults: %s\n   book: %s\n", e.id.c_str(), e.title.c_str(), e.defaults.c_str(), e.book.c_str());
   auto start = std::chrono::steady_clock::now();
   book::Report rep = e.run(ctx);
@@ -115,7 +118,10 @@ int main(int argc, char** argv) {
   run->add_option("--threads", ctx.threads, "kernel threads (OpenBLAS stays at 1)")->capture_default_str();
   run->add_option("--json", json_path, "results file (default results/ID.json; one ID only)");
   run->add_option("--data", ctx.data_dir, "MNIST directory (default data/mnist or $NABLA_DATA/mnist)");
-  run->add_flag("--quiet", ctx.quiet, "print only the summary");
+  run->add_flag("--quiet", ctx.quiet, "print only the summary (and no progress within epochs)");
+  run->add_option("--checkpoint", ctx.checkpoint_dir,
+                  "write a checkpoint of every training run to DIR after each epoch (atomically)");
+  run->add_flag("--resume", ctx.resume, "continue the runs from their checkpoints in --checkpoint DIR");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -125,6 +131,10 @@ int main(int argc, char** argv) {
     }
     if (!json_path.empty() && ids.size() > 1) throw nabla::ValueError("nabla-book: --json takes one experiment ID");
     if (ctx.threads < 1) throw nabla::ValueError("nabla-book: --threads must be at least 1");
+    if (ctx.resume && ctx.checkpoint_dir.empty())
+      throw nabla::ValueError("nabla-book: --resume needs --checkpoint DIR (where the checkpoints are)");
+    if (!ctx.checkpoint_dir.empty()) std::filesystem::create_directories(ctx.checkpoint_dir);
+    if (ctx.quiet) setenv("NABLA_PROGRESS", "0", 1);  // one line per epoch at most
     nabla::set_num_threads(ctx.threads);
     for (const auto& id : ids) {
       const book::Experiment* e = find(id);

@@ -83,6 +83,8 @@ Run train_network2(const Network2Spec& spec, const Context& ctx) {
     };
   }
   if (!ctx.quiet && !spec.label.empty()) std::printf("--- %s\n", spec.label.c_str());
+  opt.checkpoint = checkpoint_file(ctx, spec.label);
+  opt.resume = ctx.resume;
 
   Run run;
   run.label = spec.label;

@@ -37,6 +37,14 @@ struct SGDOptions {
   bool verbose = true;        // print network2's per-epoch lines (+ seconds) to stdout
   // Called after each epoch with (epoch, result so far); return false to stop.
   std::function<bool(int, const struct SGDResult&)> on_epoch;
+  // Resumable training: after every epoch, write the whole training state
+  // (parameters, optimizer state, the shuffling generator, the rules and the
+  // result so far) to this file, atomically (empty: off).
+  std::string checkpoint;
+  // Continue from `checkpoint` when it exists: the epochs it holds count toward
+  // `epochs`, and the result is the uninterrupted run's. A run the file says
+  // already stopped early returns its result without training.
+  bool resume = false;
 };
 
 struct SGDResult {

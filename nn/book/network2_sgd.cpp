@@ -5,9 +5,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include <filesystem>
+#include <sstream>
+
 #include "core/error.hpp"
 #include "nn/book/network2_internal.hpp"
 #include "ops/api.hpp"
+#include "optim/checkpoint.hpp"
 
 namespace nabla::nn {
 
@@ -120,11 +124,67 @@ class NoImprovementRules {
     return stop;
   }
 
+  void save(optim::CheckpointWriter& w) const {
+    w.f64(eta_);
+    w.i64(best_);
+    w.i64(since_best_);
+  }
+  struct State {
+    double eta;
+    int64_t best, since_best;
+  };
+  static State load(optim::CheckpointReader& r) {
+    State s;
+    s.eta = r.f64("rules.eta");
+    s.best = r.i64("rules.best");
+    s.since_best = r.i64("rules.since_best");
+    return s;
+  }
+  void restore(const State& s) { eta_ = s.eta, best_ = s.best, since_best_ = int(s.since_best); }
+
  private:
   const SGDOptions& o_;
   double eta0_, eta_;
   int64_t best_ = -1;
   int since_best_ = 0;
+};
+
+void save_result(optim::CheckpointWriter& w, const SGDResult& r) {
+  w.doubles(r.evaluation_cost);
+  w.ints(r.evaluation_accuracy);
+  w.doubles(r.training_cost);
+  w.ints(r.training_accuracy);
+  w.doubles(r.epoch_seconds);
+  w.doubles(r.learning_rate);
+  w.i64(r.epochs_run);
+}
+
+SGDResult load_result(optim::CheckpointReader& r) {
+  SGDResult s;
+  s.evaluation_cost = r.doubles("result.evaluation_cost");
+  s.evaluation_accuracy = r.ints("result.evaluation_accuracy");
+  s.training_cost = r.doubles("result.training_cost");
+  s.training_accuracy = r.ints("result.training_accuracy");
+  s.epoch_seconds = r.doubles("result.epoch_seconds");
+  s.learning_rate = r.doubles("result.learning_rate");
+  s.epochs_run = int(r.i64("result.epochs_run"));
+  return s;
+}
+
+// The settings a resumed run must share with the saved one (beyond the
+// trainer's own checks of the network, data size and mini-batch size).
+std::string settings_key(double eta, const SGDOptions& o) {
+  std::ostringstream k;
+  k.precision(17);
+  k << "eta " << eta << ", lmbda " << o.lmbda << (o.regularization == Regularization::L1 ? " (L1)" : " (L2)")
+    << ", early_stopping " << o.early_stopping << ", schedule_patience " << o.schedule_patience;
+  return k.str();
+}
+
+// Clears the trainer's checkpoint hooks (they point at SGD's locals) on any exit.
+struct CheckpointScope {
+  optim::Trainer& trainer;
+  ~CheckpointScope() { trainer.set_checkpoint({}); }
 };
 
 }  // namespace
@@ -195,7 +255,43 @@ SGDResult Network::SGD(const Split& training, int epochs, int64_t mini_batch_siz
     if (o.on_epoch && !o.on_epoch(epoch, result)) stop = true;
     return !stop;
   };
-  trainer.fit(epochs, after_epoch);
+  if (o.checkpoint.empty()) {
+    if (o.resume) throw ValueError("nabla: Network::SGD: options.resume needs options.checkpoint (the file to resume from)");
+    trainer.fit(epochs, after_epoch);
+    return result;
+  }
+  // Resumable: network2's own state (its shuffling generator, the rules, the
+  // result so far) travels in the trainer's checkpoint.
+  const std::string settings = settings_key(eta, o);
+  optim::Trainer::ClientState client;
+  client.save = [&](optim::CheckpointWriter& w) {
+    w.str(settings);
+    std::ostringstream engine;
+    engine << rng_.engine();
+    w.str(engine.str());
+    rules.save(w);
+    save_result(w, result);
+  };
+  client.load = [&](optim::CheckpointReader& r) {
+    const std::string saved = r.str("settings");
+    if (saved != settings) r.fail("saved with " + saved + ", but this run has " + settings);
+    std::mt19937_64 engine;
+    std::istringstream in(r.str("network rng"));
+    in >> engine;
+    if (!in) r.fail("the network's generator state does not parse");
+    const NoImprovementRules::State saved_rules = NoImprovementRules::load(r);
+    SGDResult saved_result = load_result(r);
+    rng_.engine() = engine;
+    rules.restore(saved_rules);
+    result = std::move(saved_result);
+  };
+  CheckpointScope scope{trainer};
+  trainer.set_checkpoint(o.checkpoint, client);
+  if (o.resume && std::filesystem::exists(o.checkpoint)) {
+    trainer.load_checkpoint(o.checkpoint);
+    if (trainer.stopped()) return result;  // the saved run had already stopped early
+  }
+  trainer.fit(std::max(0, epochs - result.epochs_run), after_epoch);
   return result;
 }
 

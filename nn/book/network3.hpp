@@ -48,6 +48,10 @@ struct Network3Options {
                                   // accuracy; every epoch gives the curve too (same figure at the best)
   // After each epoch with (epoch, result so far); return false to stop.
   std::function<bool(int, const struct Network3Result&)> on_epoch;
+  // Resumable training, as network2's SGDOptions: a checkpoint after every
+  // epoch (empty: off); resume continues from it when the file exists.
+  std::string checkpoint;
+  bool resume = false;
 };
 
 struct Network3Result {

@@ -1,12 +1,17 @@
 // Network3::SGD: network3's training, driven by optim::Trainer (stored order,
 // slices by index, plain SGD); validation and test accuracy are evaluated in
 // mini-batches after each epoch and printed in network3's words.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 
+#include <filesystem>
+#include <sstream>
+
 #include "core/error.hpp"
 #include "nn/book/network3.hpp"
+#include "optim/checkpoint.hpp"
 
 namespace nabla::nn {
 
@@ -28,6 +33,34 @@ void check_arguments(int epochs, int64_t mb, int64_t net_mb, double eta, double 
     if (s->size < mb)
       throw ValueError(std::string("nabla: Network3::SGD: the ") + name + " set has " + std::to_string(s->size) +
                        " examples, fewer than one mini-batch of " + std::to_string(mb));
+}
+
+void save_result(optim::CheckpointWriter& w, const Network3Result& r, double test_accuracy) {
+  w.doubles(r.validation_accuracy);
+  w.doubles(r.test_accuracy);
+  w.doubles(r.training_cost);
+  w.doubles(r.epoch_seconds);
+  w.f64(r.best_validation_accuracy);
+  w.i64(r.best_iteration);
+  w.i64(r.best_epoch);
+  w.f64(r.test_accuracy_at_best);
+  w.i64(r.epochs_run);
+  w.f64(test_accuracy);
+}
+
+Network3Result load_result(optim::CheckpointReader& r, double& test_accuracy) {
+  Network3Result s;
+  s.validation_accuracy = r.doubles("result.validation_accuracy");
+  s.test_accuracy = r.doubles("result.test_accuracy");
+  s.training_cost = r.doubles("result.training_cost");
+  s.epoch_seconds = r.doubles("result.epoch_seconds");
+  s.best_validation_accuracy = r.f64("result.best_validation_accuracy");
+  s.best_iteration = r.i64("result.best_iteration");
+  s.best_epoch = int(r.i64("result.best_epoch"));
+  s.test_accuracy_at_best = r.f64("result.test_accuracy_at_best");
+  s.epochs_run = int(r.i64("result.epochs_run"));
+  test_accuracy = r.f64("result.last_test_accuracy");
+  return s;
 }
 
 }  // namespace
@@ -65,7 +98,36 @@ Network3Result Network3::SGD(const optim::SharedData& training, int epochs, int6
 
   Network3Result r;
   double test_accuracy = std::numeric_limits<double>::quiet_NaN();
-  trainer.fit(epochs, [&](optim::Trainer&, const optim::EpochLog& log) {
+  int to_run = epochs;
+  if (!options.checkpoint.empty()) {
+    // network3's own state beside the trainer's: the result so far and the
+    // test accuracy it carries between epochs; eta and lmbda must match.
+    std::ostringstream key;
+    key.precision(17);
+    key << "eta " << eta << ", lmbda " << lmbda;
+    const std::string settings = key.str();
+    optim::Trainer::ClientState client;
+    client.save = [&r, &test_accuracy, settings](optim::CheckpointWriter& w) {
+      w.str(settings);
+      save_result(w, r, test_accuracy);
+    };
+    client.load = [&r, &test_accuracy, settings](optim::CheckpointReader& reader) {
+      const std::string saved = reader.str("settings");
+      if (saved != settings) reader.fail("saved with " + saved + ", but this run has " + settings);
+      double last_test = 0;
+      Network3Result saved_result = load_result(reader, last_test);
+      r = std::move(saved_result);
+      test_accuracy = last_test;
+    };
+    trainer.set_checkpoint(options.checkpoint, client);
+    if (options.resume && std::filesystem::exists(options.checkpoint)) {
+      trainer.load_checkpoint(options.checkpoint);
+      to_run = trainer.stopped() ? 0 : std::max(0, epochs - r.epochs_run);
+    }
+  } else if (options.resume) {
+    throw ValueError("nabla: Network3::SGD: options.resume needs options.checkpoint (the file to resume from)");
+  }
+  trainer.fit(to_run, [&](optim::Trainer&, const optim::EpochLog& log) {
     const int epoch = log.epoch;
     r.epoch_seconds.push_back(log.seconds);
     r.training_cost.push_back(log.training_cost);
