@@ -12,8 +12,24 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 
 def pin_one_thread():
     """BLAS libraries read these once, when they load: call this before importing numpy/torch."""
+    pin_threads(1)
+
+
+def pin_threads(n):
+    """As pin_one_thread, for n threads (torch_conv.py's --threads)."""
     for name in THREAD_VARIABLES:
-        os.environ[name] = "1"
+        os.environ[name] = str(n)
+
+
+def threads_from_argv(argv, default=1):
+    """--threads N from the command line before argparse runs (the BLAS must be pinned before
+    torch loads)."""
+    for k, a in enumerate(argv):
+        if a == "--threads" and k + 1 < len(argv):
+            return int(argv[k + 1])
+        if a.startswith("--threads="):
+            return int(a.split("=", 1)[1])
+    return default
 
 
 def parse_args(description):

@@ -1,6 +1,7 @@
 // matmul: op(a) @ op(b) with transpose flags, so gradients never copy a
 // transpose; dot (numpy's 1-D/2-D dot) is a composition over it.
 #include <xtensor-blas/xlinalg.hpp>  // declares cblas_sgemm / cblas_dgemm (no <cblas.h>: TOOLCHAIN.md §2)
+#include "ops/gemm_split.hpp"
 
 #include <cstring>
 #include <type_traits>
@@ -71,15 +72,14 @@ class MatmulKernel final : public MatmulOp {
       std::memset(out.raw(), 0, out.nbytes());
       return;
     }
-    const auto opa = trans_a() ? CblasTrans : CblasNoTrans, opb = trans_b() ? CblasTrans : CblasNoTrans;
     switch (out.dtype()) {
       case DType::Float32:
-        cblas_sgemm(CblasRowMajor, opa, opb, int(M), int(N), int(K), 1.0f, in[0]->data<float>(),
-                    int(lda), in[1]->data<float>(), int(ldb), 0.0f, out.data<float>(), int(N));
+        split_gemm(trans_a(), trans_b(), M, N, K, 1.0f, in[0]->data<float>(), lda, in[1]->data<float>(), ldb, 0.0f,
+                   out.data<float>());
         return;
       case DType::Float64:
-        cblas_dgemm(CblasRowMajor, opa, opb, int(M), int(N), int(K), 1.0, in[0]->data<double>(),
-                    int(lda), in[1]->data<double>(), int(ldb), 0.0, out.data<double>(), int(N));
+        split_gemm(trans_a(), trans_b(), M, N, K, 1.0, in[0]->data<double>(), lda, in[1]->data<double>(), ldb, 0.0,
+                   out.data<double>());
         return;
       default:
         dispatch(out.dtype(), [&](auto tag) {

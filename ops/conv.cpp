@@ -15,6 +15,7 @@
 #include "core/dispatch.hpp"
 #include "core/function.hpp"
 #include "core/op.hpp"
+#include "core/parallel.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
 
@@ -26,8 +27,9 @@ namespace {
 
 // Per-thread im2col buffer, grown to the largest size seen and then reused, so a
 // compiled function's steady-state call allocates nothing. Each kernel uses it
-// only between its own start and end, and kernels do not nest.
-template <class T>
+// only between its own start and end, and kernels do not nest. Tag 1 is the
+// calling thread's buffer for the other threads' partial filter gradients.
+template <class T, int Tag = 0>
 T* scratch(size_t n) {
   thread_local std::vector<T> buf;
   if (buf.size() < n) buf.resize(n);
@@ -85,38 +87,59 @@ inline void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const double
               int(N), int(K), 1.0, A, int(lda), B, int(ldb), beta, C, int(N));
 }
 
+// Images are independent: with several threads each one takes a fixed block of
+// them (6.2's forward: 10 images of 24x24x20, ~10 us each).
 // y[n] (K, HoWo) = f (K, CKK) @ col(x[n]) (CKK, HoWo).
 template <class T>
 void conv_forward(const T* x, const T* f, T* y, int64_t N, int64_t K, const Geom& g, bool flip) {
-#pragma omp parallel for schedule(static) if (N > 1 && num_threads() > 1)
-  for (int64_t n = 0; n < N; ++n) {
+  parallel_blocks(threads_for(N, 1), [&](int t, int nt) {
     T* col = scratch<T>(size_t(g.ckk() * g.out_px()));
-    im2col(x + n * g.C * g.in_px(), g, flip, col);
-    gemm(false, false, K, g.out_px(), g.ckk(), f, g.ckk(), col, g.out_px(), T(0), y + n * K * g.out_px());
-  }
+    for (int64_t n = block_begin(N, t, nt); n < block_begin(N, t + 1, nt); ++n) {
+      im2col(x + n * g.C * g.in_px(), g, flip, col);
+      gemm(false, false, K, g.out_px(), g.ckk(), f, g.ckk(), col, g.out_px(), T(0), y + n * K * g.out_px());
+    }
+  });
 }
 
 // gx[n] = col2im(f^T (CKK, K) @ gy[n] (K, HoWo)).
 template <class T>
 void conv_grad_input(const T* gy, const T* f, T* gx, int64_t N, int64_t K, const Geom& g, bool flip) {
-  std::memset(gx, 0, size_t(N * g.C * g.in_px()) * sizeof(T));
-#pragma omp parallel for schedule(static) if (N > 1 && num_threads() > 1)
-  for (int64_t n = 0; n < N; ++n) {
+  parallel_blocks(threads_for(N, 1), [&](int t, int nt) {
     T* col = scratch<T>(size_t(g.ckk() * g.out_px()));
-    gemm(true, false, g.ckk(), g.out_px(), K, f, g.ckk(), gy + n * K * g.out_px(), g.out_px(), T(0), col);
-    col2im(col, g, flip, gx + n * g.C * g.in_px());
-  }
+    const int64_t n0 = block_begin(N, t, nt), n1 = block_begin(N, t + 1, nt);
+    std::memset(gx + n0 * g.C * g.in_px(), 0, size_t((n1 - n0) * g.C * g.in_px()) * sizeof(T));
+    for (int64_t n = n0; n < n1; ++n) {
+      gemm(true, false, g.ckk(), g.out_px(), K, f, g.ckk(), gy + n * K * g.out_px(), g.out_px(), T(0), col);
+      col2im(col, g, flip, gx + n * g.C * g.in_px());
+    }
+  });
 }
 
-// gf (K, CKK) = sum_n gy[n] (K, HoWo) @ col(x[n])^T (HoWo, CKK). Serial over
-// images: they all accumulate into the same small result.
+// gf (K, CKK) = sum_n gy[n] (K, HoWo) @ col(x[n])^T (HoWo, CKK). With several
+// threads each sums a fixed block of images (thread 0 into gf, the others into
+// partials) and the partials are added to gf in thread order: deterministic for
+// a fixed thread count.
 template <class T>
 void conv_grad_filters(const T* x, const T* gy, T* gf, int64_t N, int64_t K, const Geom& g, bool flip) {
-  T* col = scratch<T>(size_t(g.ckk() * g.out_px()));
-  for (int64_t n = 0; n < N; ++n) {
-    im2col(x + n * g.C * g.in_px(), g, flip, col);
-    gemm(false, true, K, g.ckk(), g.out_px(), gy + n * K * g.out_px(), g.out_px(), col, g.out_px(),
-         n == 0 ? T(0) : T(1), gf);
+  const int64_t kc = K * g.ckk();
+  const int nt0 = threads_for(N, 1);
+  T* partials = nt0 > 1 ? scratch<T, 1>(size_t((nt0 - 1) * kc)) : nullptr;
+  int used = 1;
+  parallel_blocks(nt0, [&](int t, int nt) {
+    if (t == 0) used = nt;
+    T* col = scratch<T>(size_t(g.ckk() * g.out_px()));
+    T* acc = t == 0 ? gf : partials + (t - 1) * kc;
+    const int64_t n0 = block_begin(N, t, nt), n1 = block_begin(N, t + 1, nt);
+    if (n0 == n1) std::memset(acc, 0, size_t(kc) * sizeof(T));
+    for (int64_t n = n0; n < n1; ++n) {
+      im2col(x + n * g.C * g.in_px(), g, flip, col);
+      gemm(false, true, K, g.ckk(), g.out_px(), gy + n * K * g.out_px(), g.out_px(), col, g.out_px(),
+           n == n0 ? T(0) : T(1), acc);
+    }
+  });
+  for (int t = 1; t < used; ++t) {
+    const T* p = partials + (t - 1) * kc;
+    for (int64_t i = 0; i < kc; ++i) gf[i] += p[i];
   }
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/dispatch.hpp"
+#include "core/parallel.hpp"
 #include "core/registry.hpp"
 #include "ops/broadcast_internal.hpp"
 #include "ops/elementwise_kernels.hpp"
@@ -18,6 +19,10 @@ constexpr int64_t kChunk = 256;
 constexpr int kMaxScratch = 48;
 // Registers (inputs + instruction results) in one program.
 constexpr int kMaxRegisters = 128;
+// Output elements per thread below which the loop stays on one thread. Threads
+// take whole chunks, so every element is computed with the same chunk boundaries
+// (hence bit for bit the same) at any thread count.
+constexpr int64_t kParallelMinElements = 8192;
 
 const char* binary_name(BinaryFn fn) {
   static const char* names[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum",
@@ -147,8 +152,6 @@ template <class T> void FusedElementwiseOp::run(const Tensor* const* in, Tensor&
   const int64_t n = out.size();
   if (n == 0) return;
   const Shape& os = out.shape();
-  alignas(64) T scratch[kMaxScratch][kChunk];
-  const T* reg[kMaxRegisters];
   InputFeed feeds[kMaxScratch];
   // Inputs not laid out like the output get a scratch slot after the results'.
   int next_slot = n_scratch_;
@@ -164,7 +167,6 @@ template <class T> void FusedElementwiseOp::run(const Tensor* const* in, Tensor&
     input_slot[k] = next_slot++;
     if (t.size() == 1) {
       f.kind = Feed::Scalar;
-      std::fill(scratch[input_slot[k]], scratch[input_slot[k]] + kChunk, t.data<T>()[0]);
     } else if (detail::is_trailing_block(t.shape(), os)) {
       f.kind = Feed::Block;
       f.block = t.size();
@@ -175,62 +177,73 @@ template <class T> void FusedElementwiseOp::run(const Tensor* const* in, Tensor&
       plan_runs(os, strides, f);
     }
   }
-  T* o = out.data<T>();
-  for (int64_t i0 = 0; i0 < n; i0 += kChunk) {
-    const int64_t len = std::min(kChunk, n - i0);
-    for (int k = 0; k < n_inputs_; ++k) {
-      const T* src = in[k]->data<T>();
-      const InputFeed& f = feeds[k];
-      T* dst = input_slot[k] >= 0 ? scratch[input_slot[k]] : nullptr;
-      switch (f.kind) {
-        case Feed::Full: reg[k] = src + i0; break;
-        case Feed::Scalar: reg[k] = dst; break;
-        case Feed::Block: {
-          int64_t off = i0 % f.block, j = 0;
-          while (j < len) {
-            const int64_t run = std::min(len - j, f.block - off);
-            std::memcpy(dst + j, src + off, size_t(run) * sizeof(T));
-            j += run;
-            off = 0;
-          }
-          reg[k] = dst;
-          break;
-        }
-        case Feed::Strided: {
-          // Runs of run_len elements, each at a fixed step from its start.
-          int64_t run = i0 / f.run_len, within = i0 % f.run_len, j = 0;
-          while (j < len) {
-            int64_t base = 0, q = run;
-            for (int d = f.outer_rank - 1; d >= 0; --d) {
-              base += (q % f.outer_dims[d]) * f.outer_strides[d];
-              q /= f.outer_dims[d];
+  const int64_t n_chunks = (n + kChunk - 1) / kChunk;
+  parallel_blocks(threads_for(n, kParallelMinElements), [&](int t, int nt) {
+    // This thread's chunks, with its own scratch.
+    const int64_t begin = block_begin(n_chunks, t, nt) * kChunk;
+    const int64_t end = std::min(n, block_begin(n_chunks, t + 1, nt) * kChunk);
+    alignas(64) T scratch[kMaxScratch][kChunk];
+    const T* reg[kMaxRegisters];
+    for (int k = 0; k < n_inputs_; ++k)
+      if (feeds[k].kind == Feed::Scalar)
+        std::fill(scratch[input_slot[k]], scratch[input_slot[k]] + kChunk, in[k]->data<T>()[0]);
+    T* o = out.data<T>();
+    for (int64_t i0 = begin; i0 < end; i0 += kChunk) {
+      const int64_t len = std::min(kChunk, end - i0);
+      for (int k = 0; k < n_inputs_; ++k) {
+        const T* src = in[k]->data<T>();
+        const InputFeed& f = feeds[k];
+        T* dst = input_slot[k] >= 0 ? scratch[input_slot[k]] : nullptr;
+        switch (f.kind) {
+          case Feed::Full: reg[k] = src + i0; break;
+          case Feed::Scalar: reg[k] = dst; break;
+          case Feed::Block: {
+            int64_t off = i0 % f.block, j = 0;
+            while (j < len) {
+              const int64_t run = std::min(len - j, f.block - off);
+              std::memcpy(dst + j, src + off, size_t(run) * sizeof(T));
+              j += run;
+              off = 0;
             }
-            const int64_t n_here = std::min(len - j, f.run_len - within);
-            const T* from = src + base + within * f.run_step;
-            if (f.run_step == 0) std::fill(dst + j, dst + j + n_here, *from);
-            else if (f.run_step == 1) std::memcpy(dst + j, from, size_t(n_here) * sizeof(T));
-            else
-              for (int64_t e = 0; e < n_here; ++e) dst[j + e] = from[e * f.run_step];
-            j += n_here;
-            within = 0;
-            ++run;
+            reg[k] = dst;
+            break;
           }
-          reg[k] = dst;
-          break;
+          case Feed::Strided: {
+            // Runs of run_len elements, each at a fixed step from its start.
+            int64_t run = i0 / f.run_len, within = i0 % f.run_len, j = 0;
+            while (j < len) {
+              int64_t base = 0, q = run;
+              for (int d = f.outer_rank - 1; d >= 0; --d) {
+                base += (q % f.outer_dims[d]) * f.outer_strides[d];
+                q /= f.outer_dims[d];
+              }
+              const int64_t n_here = std::min(len - j, f.run_len - within);
+              const T* from = src + base + within * f.run_step;
+              if (f.run_step == 0) std::fill(dst + j, dst + j + n_here, *from);
+              else if (f.run_step == 1) std::memcpy(dst + j, from, size_t(n_here) * sizeof(T));
+              else
+                for (int64_t e = 0; e < n_here; ++e) dst[j + e] = from[e * f.run_step];
+              j += n_here;
+              within = 0;
+              ++run;
+            }
+            reg[k] = dst;
+            break;
+          }
         }
       }
+      for (size_t p = 0; p < program_.size(); ++p) {
+        const FusedInstr& ins = program_[p];
+        const int self = n_inputs_ + int(p);
+        T* dst = p + 1 == program_.size() ? o + i0 : scratch[scratch_of_[size_t(self)]];
+        if (ins.binary)
+          binary_kernel<T>(BinaryFn(ins.fn))(reg[ins.a], reg[ins.b], dst, len);
+        else
+          unary_kernel<T>(UnaryFn(ins.fn))(reg[ins.a], dst, len);
+        reg[self] = dst;
+      }
     }
-    for (size_t p = 0; p < program_.size(); ++p) {
-      const FusedInstr& ins = program_[p];
-      const int self = n_inputs_ + int(p);
-      T* dst = p + 1 == program_.size() ? o + i0 : scratch[scratch_of_[size_t(self)]];
-      if (ins.binary)
-        binary_kernel<T>(BinaryFn(ins.fn))(reg[ins.a], reg[ins.b], dst, len);
-      else
-        unary_kernel<T>(UnaryFn(ins.fn))(reg[ins.a], dst, len);
-      reg[self] = dst;
-    }
-  }
+  });
 }
 
 void FusedElementwiseOp::perform(const Tensor* const* in, int, Tensor& out) const {

@@ -2,6 +2,7 @@
 // fifth input beta, out = beta * c + alpha * op(a) @ op(b) (an L2-decayed weight
 // update in one GEMM, written into the weights).
 #include <xtensor-blas/xlinalg.hpp>  // declares cblas_sgemm / cblas_dgemm
+#include "ops/gemm_split.hpp"
 
 #include <cstring>
 
@@ -101,14 +102,13 @@ class GemmAccKernel final : public GemmAccOp {
       if (beta == 0.0) std::memset(dst.raw(), 0, dst.nbytes());
       return;
     }
-    const auto opa = trans_a() ? CblasTrans : CblasNoTrans, opb = trans_b() ? CblasTrans : CblasNoTrans;
-    const int lda = int(a.shape()[1]), ldb = int(b.shape()[1]);
+    const int64_t lda = a.shape()[1], ldb = b.shape()[1];
     if (dst.dtype() == DType::Float32)
-      cblas_sgemm(CblasRowMajor, opa, opb, int(M), int(N), int(K), in[1]->data<float>()[0], a.data<float>(), lda,
-                  b.data<float>(), ldb, float(beta), dst.data<float>(), int(N));
+      split_gemm(trans_a(), trans_b(), M, N, K, in[1]->data<float>()[0], a.data<float>(), lda, b.data<float>(), ldb,
+                 float(beta), dst.data<float>());
     else
-      cblas_dgemm(CblasRowMajor, opa, opb, int(M), int(N), int(K), in[1]->data<double>()[0], a.data<double>(),
-                  lda, b.data<double>(), ldb, beta, dst.data<double>(), int(N));
+      split_gemm(trans_a(), trans_b(), M, N, K, in[1]->data<double>()[0], a.data<double>(), lda, b.data<double>(),
+                 ldb, beta, dst.data<double>());
   }
 };
 

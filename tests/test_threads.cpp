@@ -2,7 +2,10 @@
 // right (calls are serialized per function), and two functions in parallel.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -31,4 +34,75 @@ TEST_CASE("threads: one Function called from 4 threads x 2000 calls gives every 
   for (auto& th : threads) th.join();
   CHECK(wrong.load() == 0);
   CHECK(f.stats().calls == 8000);
+}
+
+// ---- intra-op threads (set_num_threads) ----------------------------------------------------
+
+namespace {
+
+// Deterministic values in [-s, s) without a library generator.
+Tensor filled(Shape shape, double s, uint32_t seed) {
+  Tensor t(DType::Float32, shape);
+  uint32_t v = seed * 2654435761u + 1u;
+  for (int64_t i = 0; i < t.size(); ++i) {
+    v = v * 1664525u + 1013904223u;
+    t.data<float>()[i] = float(s * (double(v >> 8) / double(1 << 24) * 2.0 - 1.0));
+  }
+  return t;
+}
+
+// Eight SGD steps of 6.2's conv net (conv 20x5x5 + 2x2 max-pool + sigmoid, FC
+// 2880 -> 100 sigmoid, softmax 10) at mini-batch 10, on `threads` threads: every
+// kernel that splits its work (conv and its gradients, pooling, the fused loops,
+// the FC GEMMs and their updates) runs split. Returns the parameters.
+std::vector<Tensor> conv_net_steps(int threads) {
+  const int before = num_threads();
+  set_num_threads(threads);
+  Var x = input(DType::Float32, {10, 1, 28, 28}, "x");
+  Var y = ivector("y");
+  Var f = shared(filled({20, 1, 5, 5}, 0.2, 1), "f");
+  Var b = shared(filled({20}, 0.5, 2), "b");
+  Var W = shared(filled({2880, 100}, 0.02, 3), "W");
+  Var c = shared(filled({100}, 0.5, 4), "c");
+  Var V = shared(filled({100, 10}, 0.1, 5), "V");
+  Var h = sigmoid(pool_2d(conv2d(x, f), {2, 2}) + reshape(b, {1, 20, 1, 1}));
+  Var a = sigmoid(dot(flatten(h, 2), W) + c);
+  Var cost = mean(softmax_xent(dot(a, V), y));
+  std::vector<Var> params = {f, b, W, c, V};
+  auto g = grad(cost, params);
+  Updates updates;
+  for (size_t k = 0; k < params.size(); ++k) updates.push_back({params[k], params[k] - 0.1 * g[k]});
+  Function step = function({x, y}, {cost}, updates);
+  Tensor labels(DType::Int32, {10});
+  for (int i = 0; i < 10; ++i) labels.data<int32_t>()[i] = (i * 7) % 10;
+  for (uint32_t s = 0; s < 8; ++s) step({filled({10, 1, 28, 28}, 1.0, 100 + s), labels});
+  std::vector<Tensor> out;
+  for (const Var& p : params) out.push_back(p.get_value());
+  set_num_threads(before);
+  return out;
+}
+
+bool bit_identical(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() && std::memcmp(a.raw(), b.raw(), a.nbytes()) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("threads: a conv-net training run on 2 threads is bit-identical when repeated") {
+  const std::vector<Tensor> first = conv_net_steps(2), second = conv_net_steps(2);
+  for (size_t k = 0; k < first.size(); ++k) CHECK(bit_identical(first[k], second[k]));
+}
+
+TEST_CASE("threads: a conv-net training run on 1 and 2 threads agrees to float tolerance") {
+  const std::vector<Tensor> one = conv_net_steps(1), two = conv_net_steps(2);
+  for (size_t k = 0; k < one.size(); ++k) {
+    REQUIRE(one[k].shape() == two[k].shape());
+    double worst = 0, scale = 0;
+    for (int64_t i = 0; i < one[k].size(); ++i) {
+      worst = std::max(worst, std::abs(double(one[k].data<float>()[i]) - two[k].data<float>()[i]));
+      scale = std::max(scale, std::abs(double(one[k].data<float>()[i])));
+    }
+    INFO("parameter " << k << ": max |1-thread - 2-thread| = " << worst << " (max |value| " << scale << ")");
+    CHECK(worst <= 1e-5 * std::max(1.0, scale));
+  }
 }

@@ -12,6 +12,10 @@ class Config:
         (integer true division, literals next to integers) stays float32.
     mode: default compile mode of nabla.function ("FAST_RUN", "FAST_COMPILE",
         "DebugMode", "NanGuardMode").
+    threads: threads nabla's kernels split large ops over (conv, pooling, big
+        elementwise loops and GEMMs); the same setting as nabla.set_num_threads
+        and the NABLA_NUM_THREADS environment variable. Results are the same on
+        every run for a fixed thread count.
     Other attributes (device, ...) are accepted and ignored, as scripts written
     for Theano set them.
     """
@@ -21,7 +25,18 @@ class Config:
         object.__setattr__(self, "mode", "FAST_RUN")
         object.__setattr__(self, "device", "cpu")
 
+    @property
+    def threads(self):
+        from . import _nabla
+        return _nabla.num_threads()
+
     def __setattr__(self, name, value):
+        if name == "threads":
+            from . import _nabla
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"config.threads must be a positive int, got {value!r}")
+            _nabla.set_num_threads(value)
+            return
         if name == "floatX" and value not in _FLOAT_TYPES:
             raise ValueError(f"config.floatX must be one of {_FLOAT_TYPES}, got {value!r}")
         if name == "mode" and value not in _MODES:
@@ -29,7 +44,7 @@ class Config:
         object.__setattr__(self, name, value)
 
     def __repr__(self):
-        return f"nabla.config(floatX={self.floatX!r}, mode={self.mode!r})"
+        return f"nabla.config(floatX={self.floatX!r}, mode={self.mode!r}, threads={self.threads})"
 
 
 config = Config()

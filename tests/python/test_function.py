@@ -311,6 +311,32 @@ def test_concurrent_calls_from_threads_are_safe():
     np.testing.assert_array_equal(w.get_value(), np.full(4, 800.0))
 
 
+def test_config_threads_is_set_num_threads_and_keeps_conv_results():
+    from nabla.tensor.nnet import conv2d
+    from nabla.tensor.signal.pool import pool_2d
+    before = nabla.config.threads
+    assert before == nabla.num_threads()
+    x = T.tensor4("x")
+    f = nabla.shared(np.random.default_rng(1).standard_normal((20, 1, 5, 5)).astype("float32"), "f")
+    out = T.sum(T.nnet.sigmoid(pool_2d(conv2d(x, f), (2, 2), ignore_border=True)) ** 2)
+    g = nabla.function([x], [out, T.grad(out, f)])
+    xv = np.random.default_rng(2).standard_normal((10, 1, 28, 28)).astype("float32")
+    try:
+        nabla.config.threads = 1
+        one = [np.array(v) for v in g(xv)]
+        nabla.config.threads = 2
+        assert nabla.num_threads() == 2 and nabla.config.threads == 2
+        two = [np.array(v) for v in g(xv)]
+        again = [np.array(v) for v in g(xv)]
+    finally:
+        nabla.config.threads = before
+    for a, b, c in zip(one, two, again):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-5)
+        np.testing.assert_array_equal(c, b)  # the same bits on every run at a fixed thread count
+    with pytest.raises(ValueError):
+        nabla.config.threads = 0
+
+
 def test_rows_by_an_integer_vector_shuffle_a_minibatch_through_givens():
     data = np.arange(12, dtype="float32").reshape(6, 2)
     shared_x = nabla.shared(data, name="data")
