@@ -78,4 +78,15 @@ Var with_inputs(const Var& v, std::vector<Var> inputs) {
   return Var(impl);
 }
 
+Var rebuilt_over(const Var& v, const VarMemo& memo) {
+  std::vector<Var> ins;
+  ins.reserve(v.inputs().size());
+  bool same = true;
+  for (const Var& in : v.inputs()) {
+    ins.push_back(memo.at(in.impl()));
+    same &= ins.back().same(in);
+  }
+  return same ? v : with_inputs(v, std::move(ins));
+}
+
 }  // namespace nabla

@@ -14,6 +14,11 @@ std::vector<Var> topo_sort(const std::vector<Var>& outputs);
 // type is inferred again. v's inputs are returned as they are by the caller.
 Var with_inputs(const Var& v, std::vector<Var> inputs);
 
+// v rebuilt over the replacements of its inputs in `memo` (old input -> new Var):
+// v itself when none changed, else with_inputs(). Every input must be in memo.
+using VarMemo = std::unordered_map<const VarImpl*, Var>;
+Var rebuilt_over(const Var& v, const VarMemo& memo);
+
 // Evaluates `outputs` directly, without compiling (slow, allocates: for tests,
 // constant folding and debugging). `bindings` give values to Input vars; shared
 // and constant vars use their own values. Throws ValueError naming an unbound input.

@@ -71,21 +71,9 @@ void Var::set_value(const Tensor& v) {
 
 // `root` with every use of the leaf `from` replaced by `to` (nodes rebuilt as needed).
 static Var replace_leaf(const Var& root, const Var& from, const Var& to) {
-  std::unordered_map<const VarImpl*, Var> memo{{from.impl(), to}};
-  for (const Var& v : topo_sort({root})) {
-    if (memo.count(v.impl())) continue;
-    if (v.is_leaf()) {
-      memo[v.impl()] = v;
-      continue;
-    }
-    std::vector<Var> ins;
-    bool same = true;
-    for (const Var& in : v.inputs()) {
-      ins.push_back(memo.at(in.impl()));
-      same &= ins.back().same(in);
-    }
-    memo[v.impl()] = same ? v : with_inputs(v, std::move(ins));
-  }
+  VarMemo memo{{from.impl(), to}};
+  for (const Var& v : topo_sort({root}))
+    if (!memo.count(v.impl())) memo[v.impl()] = v.is_leaf() ? v : rebuilt_over(v, memo);
   return memo.at(root.impl());
 }
 

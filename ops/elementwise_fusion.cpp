@@ -71,7 +71,7 @@ class Fuser {
   std::vector<Var> run(const std::vector<Var>& roots, int& fired) {
     find_groups();
     if (groups_.empty()) return roots;
-    std::unordered_map<const VarImpl*, Var> memo;
+    VarMemo memo;
     for (const Var& v : order_) {
       if (absorbed_.count(v.impl())) continue;  // read only inside its group
       auto g = groups_.find(v.impl());
@@ -80,17 +80,7 @@ class Fuser {
         ++fired;
         continue;
       }
-      if (v.is_leaf()) {
-        memo[v.impl()] = v;
-        continue;
-      }
-      std::vector<Var> ins;
-      bool same = true;
-      for (const Var& in : v.inputs()) {
-        ins.push_back(memo.at(in.impl()));
-        same &= ins.back().same(in);
-      }
-      memo[v.impl()] = same ? v : with_inputs(v, std::move(ins));
+      memo[v.impl()] = v.is_leaf() ? v : rebuilt_over(v, memo);
     }
     std::vector<Var> out;
     for (const Var& r : roots) out.push_back(memo.at(r.impl()));
@@ -144,7 +134,7 @@ class Fuser {
   }
 
   Var build_fused(const Var& root, const std::vector<Var>& members,
-                  const std::unordered_map<const VarImpl*, Var>& memo) {
+                  const VarMemo& memo) {
     std::unordered_map<const VarImpl*, int> reg;  // old var -> register
     std::vector<Var> inputs;                      // rebuilt outside inputs
     std::unordered_set<const VarImpl*> member_set;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "core/dispatch.hpp"
 #include "core/parallel.hpp"
@@ -69,6 +70,17 @@ FusedElementwiseOp::FusedElementwiseOp(DType dtype, int n_inputs, std::vector<Fu
   if (!is_float(dtype)) throw TypeError("fused_elementwise runs float32/float64 only");
   if (program_.empty()) throw ValueError("fused_elementwise needs at least one instruction");
   const int n_regs = n_inputs_ + int(program_.size());
+  for (const FusedInstr& ins : program_) {
+    Kernels k;
+    if (ins.binary) {
+      k.b32 = binary_kernel<float>(BinaryFn(ins.fn));
+      k.b64 = binary_kernel<double>(BinaryFn(ins.fn));
+    } else {
+      k.u32 = unary_kernel<float>(UnaryFn(ins.fn));
+      k.u64 = unary_kernel<double>(UnaryFn(ins.fn));
+    }
+    kernels_.push_back(k);
+  }
   // Linear scan: an instruction's result gets a scratch slot freed by a result
   // whose last reader came before it. The last result goes straight to the output.
   std::vector<int> last_use(size_t(n_regs), -1);
@@ -236,10 +248,14 @@ template <class T> void FusedElementwiseOp::run(const Tensor* const* in, Tensor&
         const FusedInstr& ins = program_[p];
         const int self = n_inputs_ + int(p);
         T* dst = p + 1 == program_.size() ? o + i0 : scratch[scratch_of_[size_t(self)]];
-        if (ins.binary)
-          binary_kernel<T>(BinaryFn(ins.fn))(reg[ins.a], reg[ins.b], dst, len);
-        else
-          unary_kernel<T>(UnaryFn(ins.fn))(reg[ins.a], dst, len);
+        const Kernels& k = kernels_[p];
+        if constexpr (std::is_same<T, float>::value) {
+          if (ins.binary) k.b32(reg[ins.a], reg[ins.b], dst, len);
+          else k.u32(reg[ins.a], dst, len);
+        } else {
+          if (ins.binary) k.b64(reg[ins.a], reg[ins.b], dst, len);
+          else k.u64(reg[ins.a], dst, len);
+        }
         reg[self] = dst;
       }
     }

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ops/elementwise_ops.hpp"
+#include "ops/elementwise_kernels.hpp"
 
 namespace nabla {
 
@@ -45,6 +45,14 @@ class FusedElementwiseOp final : public Op {
   DType dtype_;
   int n_inputs_;
   std::vector<FusedInstr> program_;
+  // Each instruction's kernels, looked up once here rather than per chunk.
+  struct Kernels {
+    UnaryKernel<float> u32 = nullptr;
+    UnaryKernel<double> u64 = nullptr;
+    BinaryKernel<float> b32 = nullptr;
+    BinaryKernel<double> b64 = nullptr;
+  };
+  std::vector<Kernels> kernels_;
   std::vector<int> scratch_of_;  // register -> scratch slot for instruction results (-1: inputs)
   int n_scratch_ = 0;
 };
