@@ -127,6 +127,7 @@ Program::Program(const std::vector<Var>& in, const std::vector<Var>& outs, const
   timed_phase("memory_plan", [&] { plan_slots(life); });
   stats.compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   // NABLA_PRINT_PROGRAMS=1: every compiled program and its compile profile on stderr.
+  profile.enabled = RunProfile::requested_by_environment();
   if (const char* env = std::getenv("NABLA_PRINT_PROGRAMS"); env && std::string(env) == "1") print_profile();
   if (mode == Mode::Debug)
     reference = std::make_shared<Program>(in, outs, user_updates, givens, Mode::FastCompile);

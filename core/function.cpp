@@ -39,6 +39,14 @@ const std::vector<Tensor>& Function::run_locked(const std::vector<Tensor>& args)
 }
 
 const PlanStats& Function::stats() const { return prog_->stats; }
+void Function::enable_profile(bool on) {
+  std::lock_guard<std::mutex> lock(prog_->call_mutex);
+  prog_->profile.enabled = on;
+}
+std::string Function::profile_text() const {
+  std::lock_guard<std::mutex> lock(prog_->call_mutex);
+  return prog_->profile.table(prog_->steps);
+}
 const std::vector<Var>& Function::inputs() const { return prog_->inputs; }
 const std::vector<Var>& Function::outputs() const { return prog_->outputs; }
 const std::vector<Var>& Function::update_targets() const { return prog_->update_targets; }

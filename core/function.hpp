@@ -61,6 +61,11 @@ class Function {
   std::vector<Tensor> call_copy(const std::vector<Tensor>& args = {});
 
   const PlanStats& stats() const;
+  // Run-time profile (Theano's profile=True): time every step of later calls;
+  // profile_text() gives seconds per op and the slowest steps. NABLA_PROFILE=1
+  // turns it on for every function and prints each table when it is destroyed.
+  void enable_profile(bool on = true);
+  std::string profile_text() const;
   // The optimized graph, one line per step (for debugprint).
   std::string program_text() const;
   const std::vector<Var>& inputs() const;

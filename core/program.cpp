@@ -2,6 +2,8 @@
 // Shapes are re-derived only when an input shape or an integer scalar changed;
 // buffers come from the memory plan (core/memory_plan.cpp).
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <unordered_map>
 
@@ -163,6 +165,22 @@ void Program::apply_updates() {
   }
 }
 
+void Program::run_steps_profiled() {
+  using clock = std::chrono::steady_clock;
+  profile.step_seconds.resize(steps.size(), 0.0);
+  ++profile.calls;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto t0 = clock::now();
+    run_step(steps[i]);
+    profile.step_seconds[i] += std::chrono::duration<double>(clock::now() - t0).count();
+  }
+}
+
+Program::~Program() {
+  if (RunProfile::requested_by_environment() && profile.calls > 0)
+    std::fprintf(stderr, "%s", profile.table(steps).c_str());
+}
+
 const std::vector<Tensor>& Program::run(const std::vector<Tensor>& args, bool do_updates) {
   if (args.size() != inputs.size()) {
     std::string names;
@@ -176,7 +194,11 @@ const std::vector<Tensor>& Program::run(const std::vector<Tensor>& args, bool do
     if (input_index_[k] >= 0) values_[size_t(input_index_[k])] = args[k];
   }
   for (auto& [i, impl] : shared_leaves_) values_[size_t(i)] = *impl->value;
-  for (Step& s : steps) run_step(s);
+  if (profile.enabled) {
+    run_steps_profiled();
+  } else {
+    for (Step& s : steps) run_step(s);
+  }
   for (size_t k = 0; k < output_index_.size(); ++k) results_[k] = values_[size_t(output_index_[k])];
   if (do_updates) apply_updates();
   ++stats.calls;

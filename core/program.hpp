@@ -10,6 +10,7 @@
 
 #include "core/function.hpp"
 #include "core/op.hpp"
+#include "core/run_profile.hpp"
 
 namespace nabla {
 
@@ -44,6 +45,7 @@ class Program {
  public:
   Program(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const Updates& updates,
           const Givens& givens, Mode mode);
+  ~Program();  // prints the run profile when NABLA_PROFILE=1
   const std::vector<Tensor>& run(const std::vector<Tensor>& args, bool apply_updates = true);
   void print_profile() const;  // steps and phases on stderr (NABLA_PRINT_PROGRAMS=1)
 
@@ -57,6 +59,7 @@ class Program {
   std::vector<Step> steps;
   std::shared_ptr<Program> reference;  // Debug mode: the unoptimized program
   std::mutex call_mutex;               // one call at a time (Function::operator())
+  RunProfile profile;                  // seconds per step, when enabled
 
  private:
   template <class F> void timed_phase(const char* name, F&& f);
@@ -71,6 +74,7 @@ class Program {
   void plan_inplace(Lifetimes& life);
   void plan_slots(const Lifetimes& life);
   void run_step(Step& s);
+  void run_steps_profiled();
   void apply_updates();
 
   std::vector<Tensor> values_;

@@ -89,6 +89,7 @@ class PyFunction {
   }
 
   const Function& fn() const { return fn_; }
+  Function& fn() { return fn_; }
 
  private:
   void convert_args(const py::args& args, const py::kwargs& kwargs) {
@@ -187,6 +188,10 @@ void bind_function(py::module_& m) {
       .def("stats", [](const PyFunction& f) { return stats_dict(f.fn().stats()); },
            "Steps, buffers, allocations and in-place/view steps of the compiled program, the compile time, and\n"
            "per compile phase (in pipeline order) the rewrites that fired and the seconds it took.")
+      .def("enable_profile", [](PyFunction& f, bool on) { f.fn().enable_profile(on); }, py::arg("on") = true,
+           "Time every step of later calls (function(..., profile=True) turns it on at once).")
+      .def("profile_text", [](const PyFunction& f) { return f.fn().profile_text(); },
+           "Seconds per op and the slowest steps, with the line that built each, over the profiled calls.")
       .def("program_text", [](const PyFunction& f) { return f.fn().program_text(); },
            "The compiled program, one line per step.")
       .def("debugprint", [](const PyFunction& f) { return debugprint(f.fn()); },

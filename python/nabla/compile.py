@@ -48,7 +48,7 @@ def _pairs(pairs, what):
 
 
 def function(inputs, outputs=None, updates=None, givens=None, allow_input_downcast=None, mode=None,
-             name=None, on_unused_input=None):
+             name=None, on_unused_input=None, profile=False):
     """Compiles a graph into a callable, as theano.function.
 
     inputs: input Vars (T.matrix(), T.lscalar(), ...), given positionally (or
@@ -63,6 +63,10 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
         (a float64 array for a float32 input); otherwise that is a TypeError.
     mode: "FAST_RUN" (default: config.mode), "FAST_COMPILE", "DebugMode" or
         "NanGuardMode" (stops at the first NaN/Inf and names the step).
+    profile: time every step of every call (Theano's profile=True); the
+        table is f.profile_text(): seconds per op, then the slowest steps
+        with the line that built each. NABLA_PROFILE=1 profiles every
+        function and prints each table when the function is destroyed.
 
     Calls release the GIL while the compiled program runs and return new numpy
     arrays (copies): they stay valid after later calls.
@@ -80,8 +84,11 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
         outs = [as_var(outputs)]
     else:
         outs = [as_var(o) for o in outputs]
-    return _nabla.Function(inputs, outs, _pairs(updates, "updates"), _pairs(givens, "givens"), _mode(mode),
-                           single, bool(allow_input_downcast))
+    fn = _nabla.Function(inputs, outs, _pairs(updates, "updates"), _pairs(givens, "givens"), _mode(mode),
+                         single, bool(allow_input_downcast))
+    if profile:
+        fn.enable_profile(True)
+    return fn
 
 
 def shared(value, name=None, strict=False, allow_downcast=None, borrow=False):

@@ -353,3 +353,17 @@ def test_rows_by_an_integer_vector_shuffle_a_minibatch_through_givens():
     np.testing.assert_allclose(out, [[3, 3], [0, 0], [6, 6]])
     inc = nabla.function([v, idx], T.inc_subtensor(v[idx], 1.0))(np.zeros((3, 2), "float32"), np.array([1, 1]))
     np.testing.assert_allclose(inc, [[0, 0], [2, 2], [0, 0]])
+
+
+def test_profile_counts_the_profiled_calls_per_op():
+    x = T.matrix("x")
+    f = nabla.function([x], T.tanh(T.dot(x, x.T)).sum(), profile=True)
+    a = np.full((50, 40), 0.1, dtype=nabla.config.floatX)
+    for _ in range(4):
+        f(a)
+    text = f.profile_text()
+    assert "4 calls" in text and "matmul" in text
+    assert "test_function.py" in text  # the line that built the slowest step
+    f.enable_profile(False)
+    f(a)
+    assert "4 calls" in f.profile_text()
