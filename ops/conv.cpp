@@ -7,8 +7,6 @@
 //   conv2d_grad_filters(x, g) gf = dL/df  with  gw[k,c,a,b] = sum_{n,i,j} g[n,k,i,j] x[n,c,i+a,j+b]
 // The three are bilinear and adjoint to each other, so each one's pullback is
 // built from the other two and gradients of any order stay in this family.
-#include <xtensor-blas/xlinalg.hpp>  // declares cblas_sgemm / cblas_dgemm (no <cblas.h>: TOOLCHAIN.md §2)
-
 #include <cstring>
 #include <vector>
 
@@ -18,6 +16,7 @@
 #include "core/parallel.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/gemm_split.hpp"
 
 namespace nabla {
 
@@ -75,16 +74,10 @@ void col2im(const T* col, const Geom& g, bool flip, T* x) {
       }
 }
 
-// Row-major C = alpha op(A) op(B) + beta C, float or double.
-inline void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
-                 const float* B, int64_t ldb, float beta, float* C) {
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(M),
-              int(N), int(K), 1.0f, A, int(lda), B, int(ldb), beta, C, int(N));
-}
-inline void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const double* A, int64_t lda,
-                 const double* B, int64_t ldb, double beta, double* C) {
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(M),
-              int(N), int(K), 1.0, A, int(lda), B, int(ldb), beta, C, int(N));
+template <class T>
+void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb,
+          T beta, T* C) {
+  blas_gemm(ta, tb, M, N, K, T(1), A, lda, B, ldb, beta, C, N);
 }
 
 // Images are independent: with several threads each one takes a fixed block of

@@ -268,7 +268,8 @@ TEST_CASE("conv2d: static shapes, dtype promotion, several threads") {
   CHECK(conv2d(input(DType::Int32, {1, 1, 3, 3}), input(DType::Int32, {1, 1, 2, 2})).dtype() == floatX);
   CHECK(conv2d(x, input(DType::Float64, {2, 1, 3, 3})).dtype() == DType::Float64);
 
-  // OpenMP over images gives the same numbers as one thread.
+  // OpenMP over images gives the same numbers as one thread, up to the order of
+  // the filter gradient's sum over images (per-thread partials, then added).
   Tensor xv = sample({6, 1, 28, 28}, -1, 1, 11).astype(DType::Float32);
   Tensor fv = sample({20, 1, 5, 5}, -1, 1, 12).astype(DType::Float32);
   Tensor gv = sample({6, 20, 24, 24}, -1, 1, 13).astype(DType::Float32);
@@ -279,7 +280,7 @@ TEST_CASE("conv2d: static shapes, dtype promotion, several threads") {
   const int before = num_threads();
   set_num_threads(2);
   const auto& two = fn({xv, fv, gv});
-  for (size_t k = 0; k < one.size(); ++k) check_close(two[k], one[k], 1e-6);
+  for (size_t k = 0; k < one.size(); ++k) check_close(two[k], one[k], k == 2 ? 1e-5 : 1e-6);
   set_num_threads(before);
 }
 
