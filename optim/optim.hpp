@@ -4,3 +4,4 @@
 #include "optim/callbacks.hpp"
 #include "optim/trainer.hpp"
 #include "optim/training.hpp"
+#include "optim/checkpoint_summary.hpp"

@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "experiment.hpp"
+#include "optim/checkpoint_summary.hpp"
 
 namespace {
 
@@ -122,11 +123,20 @@ int main(int argc, char** argv) {
   run->add_option("--checkpoint", ctx.checkpoint_dir,
                   "write a checkpoint of every training run to DIR after each epoch (atomically)");
   run->add_flag("--resume", ctx.resume, "continue the runs from their checkpoints in --checkpoint DIR");
+  CLI::App* show = app.add_subcommand("checkpoint", "summarize checkpoint files: sizes, epochs, steps, and each "
+                                                     "variable's shape and a hash of its bytes");
+  std::vector<std::string> checkpoint_files;
+  show->add_option("files", checkpoint_files, "checkpoint files (DIR/<experiment>-<run>.ckpt)")->required();
   CLI11_PARSE(app, argc, argv);
 
   try {
     if (app.got_subcommand("list")) {
       list_experiments();
+      return 0;
+    }
+    if (app.got_subcommand("checkpoint")) {
+      for (const auto& file : checkpoint_files)
+        std::printf("%s: %s", file.c_str(), nabla::optim::summarize_checkpoint(file).text().c_str());
       return 0;
     }
     if (!json_path.empty() && ids.size() > 1) throw nabla::ValueError("nabla-book: --json takes one experiment ID");

@@ -3,6 +3,7 @@
 // learning rate is a shared scalar, so changing it needs no recompile.
 #include "bindings.hpp"
 #include "optim/callbacks.hpp"
+#include "optim/checkpoint_summary.hpp"
 #include "optim/optimizers.hpp"
 #include "optim/trainer.hpp"
 #include "optim/training.hpp"
@@ -122,6 +123,20 @@ void bind_trainer(py::module_& m) {
         t.add_callback(plateau_schedule(metric, patience, factor, min_fraction, verbose));
       }, py::arg("metric"), py::arg("patience") = 10, py::arg("factor") = 0.5, py::arg("min_fraction") = 1.0 / 128,
          py::arg("verbose") = false)
+      .def("set_checkpoint", [](Trainer& t, const std::string& path) { t.set_checkpoint(path); }, py::arg("path"),
+           "Write a checkpoint to path atomically after every epoch of fit (\"\" turns it off).")
+      .def("save_checkpoint", [](const Trainer& t, const std::string& path) {
+        RunLock lock;
+        py::gil_scoped_release release;
+        t.save_checkpoint(path);
+      }, py::arg("path"))
+      .def("load_checkpoint", [](Trainer& t, const std::string& path) {
+        RunLock lock;
+        py::gil_scoped_release release;
+        t.load_checkpoint(path);
+      }, py::arg("path"), "Restore a checkpoint of this network and data set; changes nothing when it is refused.")
+      .def_property_readonly("logs", [](const Trainer& t) { return t.result().epochs; },
+                             "Every epoch's log so far, those restored from a checkpoint included.")
       .def_property_readonly("steps_per_epoch", &Trainer::steps_per_epoch)
       .def_property_readonly("optimizer", [](Trainer& t) { return &t.optimizer(); }, py::return_value_policy::reference_internal);
 }
@@ -129,6 +144,17 @@ void bind_trainer(py::module_& m) {
 }  // namespace
 
 void bind_optim(py::module_& m) {
+  m.def("checkpoint_summary", [](const std::string& path) {
+    const CheckpointSummary s = summarize_checkpoint(path);
+    py::list vars;
+    for (const auto& v : s.variables)
+      vars.append(py::dict(py::arg("name") = v.name, py::arg("dtype") = std::string(dtype_name(v.dtype)),
+                           py::arg("shape") = py::tuple(py::cast(v.shape.vec())), py::arg("fnv1a") = v.fnv1a));
+    return py::dict(py::arg("training_size") = s.training_size, py::arg("mini_batch_size") = s.mini_batch_size,
+                    py::arg("epochs_done") = s.epochs_done, py::arg("steps_done") = s.steps_done,
+                    py::arg("variables") = vars);
+  }, py::arg("path"), "What a trainer checkpoint holds: sizes, epochs, steps, and each variable with a hash of its bytes.");
+
   py::class_<Optimizer, std::shared_ptr<Optimizer>>(m, "Optimizer",
                                                     "Symbolic updates for parameters given their gradients.")
       .def("updates", [](Optimizer& o, const std::vector<Var>& params, const std::vector<Var>& grads) {

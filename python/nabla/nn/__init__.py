@@ -25,7 +25,7 @@ from .network import Network, load
 from .network3 import ConvPoolLayer, FullyConnectedLayer, Layer3, Network3, Network3Result, SoftmaxLayer
 from .optimizers import (SGD, Adagrad, Adam, EarlyStopping, Momentum, Nesterov, Optimizer, PlateauSchedule, RMSProp,
                          make_optimizer)
-from .training import SharedData, Trainer
+from .training import SharedData, Trainer, checkpoint_summary
 
 __all__ = ["ACTIVATIONS", "activate", "linear", "relu", "sigmoid", "softmax", "tanh",
            "CrossEntropyCost", "LogLikelihoodCost", "QuadraticCost", "cross_entropy_cost", "l1_norm",
@@ -38,4 +38,4 @@ __all__ = ["ACTIVATIONS", "activate", "linear", "relu", "sigmoid", "softmax", "t
            "ConvPoolLayer", "FullyConnectedLayer", "Layer3", "Network3", "Network3Result", "SoftmaxLayer",
            "SGD", "Adagrad", "Adam", "EarlyStopping", "Momentum", "Nesterov", "Optimizer", "PlateauSchedule",
            "RMSProp", "make_optimizer",
-           "SharedData", "Trainer"]
+           "SharedData", "Trainer", "checkpoint_summary"]

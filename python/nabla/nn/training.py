@@ -12,6 +12,8 @@ way, built-in or written in Python:
     logs = trainer.fit(60, on_epoch=lambda log: print(log))
 """
 
+import os
+
 import numpy as np
 
 from .. import _nabla
@@ -20,7 +22,15 @@ from ..gradient import grad
 from .. import tensor as T
 from .data import as_split, one_hot
 
-__all__ = ["SharedData", "Trainer"]
+__all__ = ["SharedData", "Trainer", "checkpoint_summary"]
+
+
+def checkpoint_summary(path):
+    """What a trainer checkpoint holds: training_size, mini_batch_size,
+    epochs_done, steps_done, and variables (name, dtype, shape and an FNV-1a
+    hash of its bytes: equal hashes, equal values). Raises ValueError naming
+    the file when it is damaged or not a trainer checkpoint."""
+    return _nabla.optim.checkpoint_summary(os.fspath(path))
 
 
 class SharedData:
@@ -67,22 +77,38 @@ class Trainer:
     train_tail: also train the last len(data) % mini_batch_size examples as a
     smaller mini-batch (default: dropped, as network3 does).
     extra_grads (optional): closed-form terms added to each param's gradient.
+    shuffle_seed (optional): shuffle every epoch with the C++ loop's own
+        generator, seeded so; unlike shuffle_rng its state is in checkpoints.
+    checkpoint (optional): a file written atomically after every epoch of
+        fit(), holding everything a resumed run needs to continue bit for bit
+        (parameters, optimizer state, random streams, the learning rate, the
+        logs, the step count, the shuffle generator); resume=True first loads
+        it when it exists, so running the same script again continues where
+        the last run stopped. nabla.nn.checkpoint_summary(path) tells what a
+        file holds.
     """
 
     def __init__(self, x, y, cost, params, optimizer, data, mini_batch_size, output=None, shuffle_rng=None, *,
-                 train_tail=False, verbose=False, extra_grads=()):
+                 train_tail=False, verbose=False, extra_grads=(), shuffle_seed=None, checkpoint=None,
+                 resume=False):
         if not isinstance(data, SharedData):
             raise TypeError(f"nabla.nn.Trainer: data must be a nabla.nn.SharedData, got {type(data).__name__}")
         if mini_batch_size <= 0 or mini_batch_size > len(data):
             raise ValueError(f"nabla.nn.Trainer: mini_batch_size must be in 1..{len(data)}, got {mini_batch_size}")
         params = list(params)
         permutation = None
+        if shuffle_rng is not None and shuffle_seed is not None:
+            raise ValueError("nabla.nn.Trainer: give shuffle_rng or shuffle_seed, not both")
+        if shuffle_rng is not None and checkpoint is not None:
+            raise ValueError("nabla.nn.Trainer: a checkpoint cannot hold a Python shuffle_rng's state, so a resumed "
+                             "run would shuffle differently; use shuffle_seed=N with checkpoints")
         if shuffle_rng is not None:
             def permutation(n):
                 return np.asarray(shuffle_rng.permutation(n), dtype=np.int64)
         self._trainer = _nabla.optim.Trainer(
             x, y, cost, params, optimizer, data.x, data.y, len(data), mini_batch_size=mini_batch_size,
-            shuffle=shuffle_rng is not None, permutation=permutation, train_tail=train_tail, verbose=verbose,
+            shuffle=shuffle_rng is not None or shuffle_seed is not None, permutation=permutation,
+            seed=12345678 if shuffle_seed is None else int(shuffle_seed), train_tail=train_tail, verbose=verbose,
             extra_grads=list(extra_grads))
         self.data, self.mini_batch_size, self.shuffle_rng = data, mini_batch_size, shuffle_rng
         self.batches = self._trainer.steps_per_epoch
@@ -90,15 +116,32 @@ class Trainer:
         self._x, self._output = x, output
         self._predict = None if output is None else function([x], T.argmax(output, axis=1))
         self.logs = []
+        if checkpoint is not None:
+            checkpoint = os.fspath(checkpoint)
+            if resume and os.path.exists(checkpoint):
+                self.load_checkpoint(checkpoint)
+            self._trainer.set_checkpoint(checkpoint)
+
+    def save_checkpoint(self, path):
+        """Write a checkpoint to path now (atomically: temp file, fsync, rename)."""
+        self._trainer.save_checkpoint(os.fspath(path))
+
+    def load_checkpoint(self, path):
+        """Restore a checkpoint of this network, optimizer and data set; a
+        damaged or mismatched file raises ValueError naming the file and the
+        first field that did not match, and changes nothing."""
+        self._trainer.load_checkpoint(os.fspath(path))
+        self.logs = list(self._trainer.logs)
 
     def epoch(self):
         """One pass over the mini-batches; returns their mean cost."""
         return self._trainer.train_epoch()
 
     def fit(self, epochs, on_epoch=None):
-        """epochs passes with the monitors after each; on_epoch(log) (an
+        """epochs more passes with the monitors after each; on_epoch(log) (an
         EpochLog: epoch, training_cost, seconds, learning_rate, metrics) may
-        return False to stop. Returns this call's logs."""
+        return False to stop. Returns this call's logs. After resuming,
+        fit(total - len(trainer.logs)) trains the rest of a run."""
         logs = self._trainer.fit(epochs, on_epoch)
         self.logs.extend(logs)
         return logs

@@ -1,0 +1,40 @@
+#include "optim/checkpoint_summary.hpp"
+
+#include <cstdio>
+
+#include "optim/checkpoint.hpp"
+
+namespace nabla::optim {
+
+CheckpointSummary summarize_checkpoint(const std::string& path) {
+  CheckpointReader r = read_checkpoint(path);
+  CheckpointSummary s;
+  s.kind = r.str("kind");
+  if (s.kind != "nabla.optim.Trainer") r.fail("not a trainer checkpoint (kind '" + s.kind + "')");
+  s.training_size = r.i64("training set size");
+  s.mini_batch_size = r.i64("mini-batch size");
+  const uint64_t count = r.u64("variable count");
+  for (uint64_t k = 0; k < count; ++k) {
+    StoredTensor t = r.tensor("variable");
+    s.variables.push_back({t.name, t.dtype, t.shape, fnv1a64(t.bytes)});
+  }
+  s.steps_done = r.i64("steps done");
+  r.u64("stopped");
+  r.str("shuffle engine");
+  s.epochs_done = int64_t(r.u64("epoch count"));
+  return s;  // the epoch logs and the client's part follow; the summary stops here
+}
+
+std::string CheckpointSummary::text() const {
+  std::string out = kind + ": " + std::to_string(training_size) + " examples, mini-batch " +
+                    std::to_string(mini_batch_size) + ", " + std::to_string(epochs_done) + " epochs, " +
+                    std::to_string(steps_done) + " steps\n";
+  for (const Variable& v : variables) {
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(v.fnv1a));
+    out += "  " + v.name + " " + dtype_name(v.dtype) + " " + v.shape.str() + " fnv1a " + hash + "\n";
+  }
+  return out;
+}
+
+}  // namespace nabla::optim
