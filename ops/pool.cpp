@@ -10,8 +10,11 @@
 // (Theano routes to every tied position; for distinct values the two agree).
 // grad and select are linear in their second input and adjoint to each other,
 // and piecewise constant in x, so gradients of any order stay in this family.
+#include <xsimd/xsimd.hpp>
+
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "core/dispatch.hpp"
@@ -109,7 +112,57 @@ void argmax_2x2(const T* row, int64_t W, int64_t n, int64_t base, int64_t* at) {
 
 // max_pool_grad when 2x2 windows tile the planes exactly (the book's layers):
 // every element of gx is written once, g at its window's first maximum and 0
-// elsewhere, instead of a memset and a scatter.
+// elsewhere, instead of a memset and a scatter. Columns [j0, Wo) of window rows.
+template <class T>
+void max_pool_grad_2x2_rows(const T* xt, const T* xb, const T* gr, T* ot, T* ob, int64_t j0, int64_t Wo) {
+  for (int64_t j = j0; j < Wo; ++j) {
+    const T a = xt[2 * j], b = xt[2 * j + 1], c = xb[2 * j], d = xb[2 * j + 1];
+    const bool top = b > a, bottom = d > c;                      // ties keep the left element
+    const bool down = std::max(c, d) > std::max(a, b);           // ties keep the top row
+    const T v = gr[j];
+    ot[2 * j] = !down && !top ? v : T(0);
+    ot[2 * j + 1] = !down && top ? v : T(0);
+    ob[2 * j] = down && !bottom ? v : T(0);
+    ob[2 * j + 1] = down && bottom ? v : T(0);
+  }
+}
+
+// The same for float, a vector of columns at a time: each lane compares with
+// its window neighbour (lanes swapped in pairs), so no deinterleaving is needed.
+// Picks the same element as the scalar rule for all non-NaN inputs.
+struct SwapPairs {
+  static constexpr unsigned get(unsigned i, unsigned) { return i ^ 1u; }
+};
+struct EvenLanes {
+  static constexpr bool get(unsigned i, unsigned) { return i % 2 == 0; }
+};
+inline int64_t max_pool_grad_2x2_rows_simd(const float* xt, const float* xb, const float* gr, float* ot, float* ob,
+                                           int64_t W) {
+  using V = xsimd::batch<float>;
+  constexpr int64_t L = int64_t(V::size);
+  if constexpr (L < 2) {
+    return 0;
+  } else {
+    constexpr auto swap = xsimd::make_batch_constant<xsimd::batch<uint32_t>, SwapPairs>();
+    const xsimd::batch_bool<float> even = xsimd::make_batch_bool_constant<V, EvenLanes>();
+    alignas(64) float g2[L];
+    int64_t k = 0;
+    for (; k + L <= W; k += L) {
+      const V a = V::load_unaligned(xt + k), c = V::load_unaligned(xb + k);
+      const V pa = xsimd::swizzle(a, swap), pc = xsimd::swizzle(c, swap);
+      // In its row, an even lane wins unless its right neighbour is larger; an odd lane only when larger.
+      const auto top = (even & !(pa > a)) | (!even & (a > pa));
+      const auto bottom = (even & !(pc > c)) | (!even & (c > pc));
+      const auto down = xsimd::max(c, pc) > xsimd::max(a, pa);
+      for (int64_t q = 0; q < L / 2; ++q) g2[2 * q] = g2[2 * q + 1] = gr[k / 2 + q];
+      const V g = V::load_aligned(g2), zero(0.0f);
+      xsimd::select(!down & top, g, zero).store_unaligned(ot + k);
+      xsimd::select(down & bottom, g, zero).store_unaligned(ob + k);
+    }
+    return k / 2;  // windows done
+  }
+}
+
 template <class T>
 void max_pool_grad_2x2_tiled(const T* x, const T* g, T* gx, int64_t p0, int64_t p1, int64_t H, int64_t W) {
   const int64_t Wo = W / 2;
@@ -117,16 +170,9 @@ void max_pool_grad_2x2_tiled(const T* x, const T* g, T* gx, int64_t p0, int64_t 
     const T *xt = x + r * W, *xb = xt + W;
     T *ot = gx + r * W, *ob = ot + W;
     const T* gr = g + (r / 2) * Wo;
-    for (int64_t j = 0; j < Wo; ++j) {
-      const T a = xt[2 * j], b = xt[2 * j + 1], c = xb[2 * j], d = xb[2 * j + 1];
-      const bool top = b > a, bottom = d > c;                      // ties keep the left element
-      const bool down = std::max(c, d) > std::max(a, b);           // ties keep the top row
-      const T v = gr[j];
-      ot[2 * j] = !down && !top ? v : T(0);
-      ot[2 * j + 1] = !down && top ? v : T(0);
-      ob[2 * j] = down && !bottom ? v : T(0);
-      ob[2 * j + 1] = down && bottom ? v : T(0);
-    }
+    int64_t j0 = 0;
+    if constexpr (std::is_same_v<T, float>) j0 = max_pool_grad_2x2_rows_simd(xt, xb, gr, ot, ob, W);
+    max_pool_grad_2x2_rows(xt, xb, gr, ot, ob, j0, Wo);
   }
 }
 

@@ -361,6 +361,26 @@ TEST_CASE("pool_2d: the gradient goes to the first maximum of each window") {
         std::vector<double>{1, 0, 2, 0, 0, 0, 3, 0, 4});
 }
 
+TEST_CASE("max_pool_grad: the float vector path routes like the rule, ties and all, at every row width") {
+  // Values from {0, 1, 2} make ties in most windows; widths around the vector
+  // sizes (4, 8, 16 floats) cover whole vectors, tails and rows with no vector.
+  for (int64_t w : {2, 6, 8, 10, 16, 18, 24, 34}) {
+    INFO("row width " << w);
+    const Shape xs{3, 2, 6, w}, gs{3, 2, 3, w / 2};
+    Tensor xv = sample(xs, 0, 3, unsigned(300 + w));
+    for (int64_t i = 0; i < xv.size(); ++i) xv.set(i, std::floor(xv.at(i)));
+    const Tensor gv = sample(gs, -1, 1, unsigned(400 + w));
+    Var x = input(DType::Float32, xs, "x"), g = input(DType::Float32, gs, "g");
+    Function fn = function({x, g}, {max_pool_grad(x, g, {2, 2}, true)});
+    const Tensor got = fn({xv.astype(DType::Float32), gv.astype(DType::Float32)})[0];
+    const Tensor want = ref_pool_grad(xv, gv.astype(DType::Float32).astype(DType::Float64), 2, 2, true);
+    REQUIRE(got.shape() == want.shape());
+    int64_t wrong = 0;
+    for (int64_t i = 0; i < got.size(); ++i) wrong += got.at(i) != want.at(i);
+    CHECK(wrong == 0);
+  }
+}
+
 TEST_CASE("pool_2d: bad window sizes and mismatched gradients are errors") {
   CHECK_THROWS_AS(pool_2d(matrix("m"), {0, 2}), ValueError);
   CHECK_THROWS_AS(pool_2d(matrix("m"), {2}), ValueError);
