@@ -1,6 +1,8 @@
 // Network3::SGD: network3's training, driven by optim::Trainer (stored order,
 // slices by index, plain SGD); validation and test accuracy are evaluated in
 // mini-batches after each epoch and printed in network3's words.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -83,7 +85,9 @@ Network3Result Network3::SGD(const optim::SharedData& training, int epochs, int6
   t.shuffle = false;     // network3 trains in stored order
   t.train_tail = false;  // and drops the last n % m examples
   t.name = "network3 SGD";
-  if (verbose)
+  // network3.py's "Training mini-batch number" lines on a terminal only: a log
+  // file (nohup, CI) gets the one summary per epoch.
+  if (verbose && isatty(STDOUT_FILENO))
     t.every_n_steps = {1000, [](int64_t iteration) {
                          std::printf("Training mini-batch number %lld\n", (long long)iteration);
                        }};
