@@ -9,12 +9,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "experiment.hpp"
+#include "core/atomic_file.hpp"
 #include "optim/checkpoint_summary.hpp"
 
 namespace {
@@ -93,9 +93,8 @@ int run_experiment(const book::Experiment& e, book::Context ctx, const std::stri
   json out = report_to_json(e, rep, ctx, wall);
   std::filesystem::path path = json_path.empty() ? std::filesystem::path("results") / (e.id + ".json") : std::filesystem::path(json_path);
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  std::ofstream f(path);
-  if (!f) throw nabla::ValueError("nabla-book: cannot write the results file '" + path.string() + "'");
-  f << out.dump(1) << "\n";
+  // Atomic: a kill or a full disk mid-write leaves the previous results file whole.
+  nabla::write_file_atomically(path.string(), out.dump(1) + "\n", "nabla-book results file");
   std::printf("%s: %s\n   %.1f s in all, %.3f s per training epoch (median), peak memory %.0f MB; results in %s\n",
               e.id.c_str(), rep.summary.c_str(), wall, out["seconds_per_epoch"].get<double>(), out["peak_rss_mb"].get<double>(),
               path.string().c_str());
