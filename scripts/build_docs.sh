@@ -5,7 +5,9 @@
 #
 #   scripts/build_docs.sh [PY_BUILD_DIR] [OUT_DIR]
 #     PY_BUILD_DIR  directory holding the built `nabla` package (default build/python)
-#     OUT_DIR       where the HTML goes (default build/docs; Doxygen's XML in OUT_DIR/.doxygen)
+#     OUT_DIR       where the HTML goes (default build/docs)
+# OUT_DIR/.build keeps Doxygen's XML and Sphinx's doctrees between runs, so a
+# rebuild re-reads only the pages whose sources or headers changed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,16 +27,25 @@ PYTHONPATH="$PY_BUILD" "$PYTHON" -c "import nabla" \
 
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
-XML_PARENT="$OUT/.doxygen"
-rm -rf "$XML_PARENT"
-mkdir -p "$XML_PARENT"
+WORK="$OUT/.build"
+XML="$WORK/xml"
+rm -rf "$WORK/doxygen"
+mkdir -p "$WORK/doxygen" "$XML"
 
 cd "$ROOT"
-NABLA_DOXYGEN_OUT="$XML_PARENT" doxygen docs/Doxyfile || die "doxygen failed"
+NABLA_DOXYGEN_OUT="$WORK/doxygen" doxygen docs/Doxyfile || die "doxygen failed"
+# Replace only the XML files that changed: Breathe marks a page outdated by the
+# modification times of the files it read.
+for f in "$WORK"/doxygen/xml/*; do
+  cmp -s "$f" "$XML/${f##*/}" || cp "$f" "$XML/"
+done
+for f in "$XML"/*; do
+  [[ -e "$WORK/doxygen/xml/${f##*/}" ]] || rm -f "$f"
+done
 
 # -W: warnings are errors; --keep-going: report all of them; -q: only warnings are printed.
-# The doctrees live outside OUT so the HTML directory holds only what is published.
-PYTHONPATH="$PY_BUILD${PYTHONPATH:+:$PYTHONPATH}" NABLA_DOXYGEN_XML="$XML_PARENT/xml" \
-  "$PYTHON" -m sphinx -W --keep-going -q -b html -d "$XML_PARENT/doctrees" docs "$OUT" \
-  || die "sphinx-build failed or warned (see above)"
+PYTHONPATH="$PY_BUILD${PYTHONPATH:+:$PYTHONPATH}" NABLA_DOXYGEN_XML="$XML" \
+  "$PYTHON" -m sphinx -W --keep-going -q -b html -d "$WORK/doctrees" docs "$OUT" \
+  || { rm -rf "$WORK/doctrees"  # the next run must read every page again and repeat the warnings
+       die "sphinx-build failed or warned (see above)"; }
 echo "build_docs: HTML in $OUT/index.html"
