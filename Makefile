@@ -1,6 +1,6 @@
 # Thin wrapper over scripts/ and CMake. `make` alone lists the targets.
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-sanitize bench plots clean
+.PHONY: help setup demo test test-sanitize bench plots docs clean
 
 help:
 	@echo "nabla make targets:"
@@ -10,6 +10,7 @@ help:
 	@echo "  make test-sanitize  the C++ tests and pytest under ASan + UBSan (build-sanitize/, slow)"
 	@echo "  make bench   time nabla against the numpy and PyTorch reference programs"
 	@echo "  make plots   draw the book's figures from results/*.json into results/figures/"
+	@echo "  make docs    HTML documentation (Sphinx + Doxygen) into build/docs/ (needs build/python)"
 	@echo "  make clean   delete build/ (data/mnist/ is kept)"
 
 setup:
@@ -29,6 +30,9 @@ bench: setup
 
 plots:
 	/usr/bin/python3 scripts/plot_book.py results
+
+docs:
+	bash scripts/build_docs.sh build/python build/docs
 
 clean:
 	rm -rf build

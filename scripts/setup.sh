@@ -32,7 +32,8 @@ die() { echo "setup: ERROR: $*" >&2; exit 1; }
 PACKAGES=(build-essential cmake ninja-build libxtensor-dev libxtensor-blas-dev libxsimd-dev
   xtl-dev libopenblas-dev libdnnl-dev doctest-dev pybind11-dev python3-dev python3-numpy python3-pytest
   python3-hypothesis zlib1g-dev nlohmann-json3-dev libcli11-dev dataset-fashion-mnist
-  nodejs npm python3-matplotlib graphviz python3-torch)
+  nodejs npm python3-matplotlib graphviz python3-torch
+  python3-sphinx python3-breathe doxygen)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
