@@ -183,6 +183,11 @@ Var arange(const Dim& start, const Dim& stop, const Dim& step = Dim(1), Loc loc 
 // A tensor shaped like x (same dtype unless given) filled with `value`.
 Var fill_like(const Var& x, double value, Loc loc = Loc::current());
 Var zeros_like(const Var& x, Loc loc = Loc::current());
+// x unchanged, but grad() treats it as a constant (zero gradient; Theano's
+// zero_grad / consider_constant), or lets no gradient through at all
+// (disconnected_grad). Compiled functions contain neither.
+Var zero_grad(const Var& x, Loc loc = Loc::current());
+Var disconnected_grad(const Var& x, Loc loc = Loc::current());
 Var ones_like(const Var& x, Loc loc = Loc::current());
 // A tensor of the given (possibly symbolic) shape filled with `value`.
 Var full(const Dims& shape, double value, DType dtype = floatX, Loc loc = Loc::current());

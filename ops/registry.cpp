@@ -16,6 +16,7 @@ void register_random_ops();
 void register_conv_ops();
 void register_pool_ops();
 void register_xent_ops();
+void register_gradient_stop_ops();
 
 void register_builtin_families() {
   register_elementwise_ops();
@@ -28,6 +29,7 @@ void register_builtin_families() {
   register_conv_ops();
   register_pool_ops();
   register_xent_ops();
+  register_gradient_stop_ops();
   register_grad_algebra(GradAlgebra{
       [](const Var& x, double value, Loc loc) { return fill_like(x, value, loc); },
       [](const Var& a, const Var& b, Loc loc) { return add(a, b, loc); },

@@ -157,6 +157,8 @@ void bind_constructors(py::module_& m) {
   m.def("fill_like", [](const Var& x, double value) { AtUser at; return fill_like(x, value, at.loc); });
   def_unary<zeros_like>(m, "zeros_like", "zeros shaped like x");
   def_unary<ones_like>(m, "ones_like", "ones shaped like x");
+  def_unary<zero_grad>(m, "zero_grad", "x unchanged; its gradient is zero");
+  def_unary<disconnected_grad>(m, "disconnected_grad", "x unchanged; no gradient flows through it");
   m.def("full", [](py::handle dims, double value, py::handle dtype) {
     AtUser at;
     return full(to_dims(dims), value, dtype_from_object(dtype), at.loc);

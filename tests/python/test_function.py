@@ -367,3 +367,4 @@ def test_profile_counts_the_profiled_calls_per_op():
     f.enable_profile(False)
     f(a)
     assert "4 calls" in f.profile_text()
+

@@ -480,13 +480,27 @@ def test_dropout_mask_as_in_network3():
     assert out.dtype == np.float32 and set(np.unique(out)) == {0.0, 1.0}
 
 
+def test_zero_grad_and_disconnected_grad_stop_the_gradient_under_theano_names():
+    import nabla.theano as theano
+    x = T.vector("x")
+    g = theano.grad((theano.gradient.zero_grad(x) * x).sum(), x)
+    h = nabla.grad((nabla.gradient.disconnected_grad(x) * x + x).sum(), x)
+    f = nabla.function([x], [g, h, theano.gradient.consider_constant(x) * 2])
+    a = np.array([1.0, -2.0, 3.0], dtype=nabla.config.floatX)
+    got_g, got_h, doubled = f(a)
+    assert np.array_equal(got_g, a) and np.array_equal(got_h, a + 1) and np.array_equal(doubled, 2 * a)
+    assert "zero_grad" not in f.program_text()
+    with pytest.raises(NotImplementedError, match="zero_grad"):
+        nabla.grad(x.sum(), x, consider_constant=[x])
+
+
 # ---- every op of the C++ registry is covered here ------------------------------------------------------
 COVERED = {
     "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "neq", "lt", "le", "gt", "ge", "where", "neg",
     "exp", "log", "log1p", "sqrt", "abs", "sign", "tanh", "sigmoid", "softplus", "erf", "cast", "fill_like", "full",
     "sum", "max", "min", "argmax", "shape_i", "reshape", "dimshuffle", "concatenate", "arange", "subtensor",
     "inc_subtensor", "take2d", "inc_take2d", "take_rows", "inc_rows", "matmul", "softmax", "log_softmax", "random_uniform",
-    "random_normal", "random_binomial", "conv2d", "pool_2d", "softmax_xent",
+    "random_normal", "random_binomial", "conv2d", "pool_2d", "softmax_xent", "zero_grad", "disconnected_grad",
 }
 # Reached only through gradients or rewrites of the ops above (checked there).
 INTERNAL = {
