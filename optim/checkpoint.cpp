@@ -79,19 +79,19 @@ std::string CheckpointReader::str(const char* field) {
   const uint64_t n = u64(field);
   return std::string(take(size_t(n), field), size_t(n));
 }
-std::vector<double> CheckpointReader::doubles(const char* field) {
+template <class T, class ReadOne>
+std::vector<T> CheckpointReader::list(const char* field, ReadOne read_one) {
   const uint64_t n = u64(field);
   if (n > (bytes_.size() - pos_) / 8) fail(std::string("the field '") + field + "' is longer than the file");
-  std::vector<double> v(static_cast<size_t>(n));
-  for (double& d : v) d = f64(field);
+  std::vector<T> v(static_cast<size_t>(n));
+  for (T& x : v) x = read_one();
   return v;
 }
+std::vector<double> CheckpointReader::doubles(const char* field) {
+  return list<double>(field, [&] { return f64(field); });
+}
 std::vector<int64_t> CheckpointReader::ints(const char* field) {
-  const uint64_t n = u64(field);
-  if (n > (bytes_.size() - pos_) / 8) fail(std::string("the field '") + field + "' is longer than the file");
-  std::vector<int64_t> v(static_cast<size_t>(n));
-  for (int64_t& d : v) d = i64(field);
-  return v;
+  return list<int64_t>(field, [&] { return i64(field); });
 }
 StoredTensor CheckpointReader::tensor(const char* field) {
   StoredTensor t;

@@ -58,6 +58,8 @@ class CheckpointReader {
 
  private:
   const char* take(size_t n, const char* field);
+  // A length, checked against the bytes left, then that many 8-byte values.
+  template <class T, class ReadOne> std::vector<T> list(const char* field, ReadOne read_one);
   std::string bytes_;
   std::string file_;
   size_t pos_ = 0;

@@ -2,25 +2,18 @@
 
 #include <cstdio>
 
-#include "optim/checkpoint.hpp"
 
 namespace nabla::optim {
 
 CheckpointSummary summarize_checkpoint(const std::string& path) {
   CheckpointReader r = read_checkpoint(path);
+  const TrainerCheckpointHead head = read_trainer_head(r);
   CheckpointSummary s;
-  s.kind = r.str("kind");
-  if (s.kind != "nabla.optim.Trainer") r.fail("not a trainer checkpoint (kind '" + s.kind + "')");
-  s.training_size = r.i64("training set size");
-  s.mini_batch_size = r.i64("mini-batch size");
-  const uint64_t count = r.u64("variable count");
-  for (uint64_t k = 0; k < count; ++k) {
-    StoredTensor t = r.tensor("variable");
-    s.variables.push_back({t.name, t.dtype, t.shape, fnv1a64(t.bytes)});
-  }
-  s.steps_done = r.i64("steps done");
-  r.u64("stopped");
-  r.str("shuffle engine");
+  s.kind = "nabla.optim.Trainer";
+  s.training_size = head.training_size;
+  s.mini_batch_size = head.mini_batch_size;
+  for (const StoredTensor& t : head.variables) s.variables.push_back({t.name, t.dtype, t.shape, fnv1a64(t.bytes)});
+  s.steps_done = head.steps_done;
   s.epochs_done = int64_t(r.u64("epoch count"));
   return s;  // the epoch logs and the client's part follow; the summary stops here
 }

@@ -8,8 +8,22 @@
 #include <vector>
 
 #include "core/tensor.hpp"
+#include "optim/checkpoint.hpp"
 
 namespace nabla::optim {
+
+// The trainer's fields at the start of its checkpoints, in file order (written
+// by Trainer::save_checkpoint); the epoch logs and the client's state follow.
+struct TrainerCheckpointHead {
+  int64_t training_size = 0, mini_batch_size = 0;
+  std::vector<StoredTensor> variables;
+  int64_t steps_done = 0;
+  bool stopped = false;
+  std::string shuffle_engine;  // std::mt19937_64's text form
+};
+// Reads them from `r` (optim/trainer_checkpoint.cpp, beside the writer);
+// fails naming the file unless it is a trainer checkpoint.
+TrainerCheckpointHead read_trainer_head(CheckpointReader& r);
 
 struct CheckpointSummary {
   struct Variable {

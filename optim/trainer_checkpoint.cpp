@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "optim/checkpoint.hpp"
+#include "optim/checkpoint_summary.hpp"
 #include "optim/trainer.hpp"
 
 namespace nabla::optim {
@@ -65,10 +66,24 @@ void Trainer::save_checkpoint(const std::string& path) const {
   write_checkpoint(path, w.payload());
 }
 
+TrainerCheckpointHead read_trainer_head(CheckpointReader& r) {
+  TrainerCheckpointHead h;
+  const std::string kind = r.str("kind");
+  if (kind != kKind) r.fail("not a trainer checkpoint (kind '" + kind + "')");
+  h.training_size = r.i64("training set size");
+  h.mini_batch_size = r.i64("mini-batch size");
+  const uint64_t count = r.u64("variable count");
+  for (uint64_t k = 0; k < count; ++k) h.variables.push_back(r.tensor("variable"));
+  h.steps_done = r.i64("steps done");
+  h.stopped = r.u64("stopped") != 0;
+  h.shuffle_engine = r.str("shuffle engine");
+  return h;
+}
+
 void Trainer::load_checkpoint(const std::string& path) {
   CheckpointReader r = read_checkpoint(path);
-  if (r.str("kind") != kKind) r.fail("not a trainer checkpoint");
-  const int64_t size = r.i64("training set size"), m = r.i64("mini-batch size");
+  TrainerCheckpointHead head = read_trainer_head(r);
+  const int64_t size = head.training_size, m = head.mini_batch_size;
   if (size != data_.size)
     r.fail("the training set has " + std::to_string(size) + " examples in the file but " +
            std::to_string(data_.size) + " here");
@@ -76,26 +91,24 @@ void Trainer::load_checkpoint(const std::string& path) {
     r.fail("the mini-batch size is " + std::to_string(m) + " in the file but " +
            std::to_string(options_.mini_batch_size) + " here");
   const std::vector<Var> vars = state_variables();
-  const uint64_t count = r.u64("variable count");
-  if (count != vars.size())
-    r.fail("holds " + std::to_string(count) + " variables but the trainer updates " + std::to_string(vars.size()) +
-           " (another network or optimizer?)");
-  std::vector<StoredTensor> values;
-  for (const Var& v : vars) {
-    StoredTensor t = r.tensor("variable");
-    const std::string who = "variable #" + std::to_string(values.size()) + " '" + v.name() + "'";
-    if (t.name != v.name()) r.fail(who + " is named '" + t.name + "' in the file");
-    const Tensor& now = v.value_ref();
+  if (head.variables.size() != vars.size())
+    r.fail("holds " + std::to_string(head.variables.size()) + " variables but the trainer updates " +
+           std::to_string(vars.size()) + " (another network or optimizer?)");
+  std::vector<StoredTensor>& values = head.variables;
+  for (size_t k = 0; k < vars.size(); ++k) {
+    const StoredTensor& t = values[k];
+    const std::string who = "variable #" + std::to_string(k) + " '" + vars[k].name() + "'";
+    if (t.name != vars[k].name()) r.fail(who + " is named '" + t.name + "' in the file");
+    const Tensor& now = vars[k].value_ref();
     if (t.dtype != now.dtype() || !(t.shape == now.shape()))
       r.fail(who + " has shape " + shape_and_dtype(t.dtype, t.shape) + " in the file but " +
              shape_and_dtype(now.dtype(), now.shape()) + " in the network");
-    values.push_back(std::move(t));
   }
-  const int64_t steps = r.i64("steps done");
-  const bool stopped = r.u64("stopped") != 0;
+  const int64_t steps = head.steps_done;
+  const bool stopped = head.stopped;
   std::mt19937_64 engine;
   {
-    std::istringstream in(r.str("shuffle engine"));
+    std::istringstream in(head.shuffle_engine);
     in >> engine;
     if (!in) r.fail("the shuffle engine's state does not parse");
   }

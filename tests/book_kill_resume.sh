@@ -27,7 +27,7 @@ if [[ "$at_kill" -ge $epochs ]]; then echo "killed after the last epoch ($at_kil
 echo "killed after epoch $at_kill of $epochs"
 
 "$book" run 1.1 --epochs $epochs --quiet --checkpoint "$out/killed" --resume --json "$out/resumed.json" > /dev/null
-"$book" checkpoint "$out/whole/1.1-run.ckpt" | tail -n +1 | sed 's/^[^:]*: //' > "$out/whole.txt"
+"$book" checkpoint "$out/whole/1.1-run.ckpt" | sed 's/^[^:]*: //' > "$out/whole.txt"
 "$book" checkpoint "$ckpt" | sed 's/^[^:]*: //' > "$out/resumed.txt"
 if ! diff "$out/whole.txt" "$out/resumed.txt"; then
   echo "the resumed run's state differs from the uninterrupted run's"; exit 1
