@@ -30,7 +30,7 @@ die() { echo "setup: ERROR: $*" >&2; exit 1; }
 
 # ---- 1. system packages ------------------------------------------------------
 PACKAGES=(build-essential cmake ninja-build libxtensor-dev libxtensor-blas-dev libxsimd-dev
-  xtl-dev libopenblas-dev libdnnl-dev doctest-dev pybind11-dev python3-dev python3-numpy python3-pytest
+  xtl-dev libopenblas-dev libdnnl-dev ocl-icd-opencl-dev doctest-dev pybind11-dev python3-dev python3-numpy python3-pytest
   python3-hypothesis zlib1g-dev nlohmann-json3-dev libcli11-dev dataset-fashion-mnist
   nodejs npm python3-matplotlib graphviz python3-torch
   python3-sphinx python3-breathe doxygen)
