@@ -196,6 +196,11 @@ Var full(const Dims& shape, double value, DType dtype = floatX, Loc loc = Loc::c
 // Theano's RandomStreams: each draw owns a state held in a shared variable that
 // advances on every call of a compiled function (through its default update).
 // Same seed, same sequence.
+// The state a draw inside step t of a scan reads (scan inserts it).
+Var rng_fork(const Var& state, const Var& t, Loc loc = Loc::current());
+// A random stream's state: a shared int64 [seed, counter] with a default update.
+bool is_random_state(const Var& v);
+
 class RandomStreams {
  public:
   explicit RandomStreams(uint64_t seed = 12345);

@@ -1,3 +1,4 @@
 // Umbrella header for ops/.
 #pragma once
 #include "ops/api.hpp"
+#include "ops/scan.hpp"

@@ -160,6 +160,30 @@ class RngAdvanceOp : public Op {
   }
 };
 
+// [seed, counter], t -> [a seed of its own for step t, counter]: the state a
+// random draw inside a scan's step reads, so every step draws other numbers while
+// the stream still advances once per call.
+class RngForkOp : public Op {
+ public:
+  std::string name() const override { return "rng_fork"; }
+  Type infer(const InputInfos& in) const override {
+    if (in[0].dtype != DType::Int64 || in[0].shape != Shape{2})
+      throw TypeError("the random state must be int64 of shape (2,), got " + in[0].str());
+    if (!is_integer(in[1].dtype) || in[1].rank() != 0)
+      throw TypeError("rng_fork's step index must be an integer scalar, got " + in[1].str());
+    return in[0];
+  }
+  void perform(const Tensor* const* in, int, Tensor& out) const override {
+    const int64_t* s = in[0]->data<int64_t>();
+    int64_t* o = out.data<int64_t>();
+    o[0] = int64_t(mix64(uint64_t(s[0]) ^ mix64(uint64_t(in[1]->iat(0)) * kGolden + 0x2545F4914F6CDD1Dull)));
+    o[1] = s[1];
+  }
+  std::vector<Var> pullback(const std::vector<Var>& inputs, const Var&, const Var&) const override {
+    return no_gradient(inputs);
+  }
+};
+
 Tensor state_value(uint64_t seed) {
   Tensor t(DType::Int64, Shape{2});
   t.data<int64_t>()[0] = int64_t(seed);
@@ -198,6 +222,15 @@ Var sample(Dist dist, const Var& state, const Dims& shape, double a, double b, D
 
 }  // namespace
 
+Var rng_fork(const Var& state, const Var& t, Loc loc) {
+  return apply(std::make_shared<RngForkOp>(), {state, t}, loc);
+}
+
+bool is_random_state(const Var& v) {
+  return v.role() == Role::Shared && v.dtype() == DType::Int64 && v.shape() == Shape{2} &&
+         v.impl()->default_update != nullptr;
+}
+
 RandomStreams::RandomStreams(uint64_t seed) : seed_(seed) {}
 
 Var RandomStreams::new_state(Loc loc) {
@@ -235,6 +268,7 @@ void register_random_ops() {
   register_op({"random_uniform", "random", "uniform samples in [low, high) (counter-based hash)"});
   register_op({"random_normal", "random", "normal samples (Box-Muller over the hash)"});
   register_op({"random_binomial", "random", "successes in n trials of probability p"});
+  register_op({"rng_fork", "random", "[seed, counter], t -> the state of step t of a scan (its own seed)"});
   register_op({"rng_advance", "random", "[seed, counter] -> [seed, counter + 1]: a stream's update"});
 }
 
