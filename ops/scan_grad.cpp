@@ -251,9 +251,13 @@ std::vector<Var> scan_pullback(const std::shared_ptr<ScanSpec>& spec_ptr, const 
     Var g = rows_back.size() == 1 ? rows_back[0] : concatenate(rows_back, 0, loc);
     if (F.truncate_gradient > 0)  // the gradient reaches the initial values only when nothing was cut
       g = where(ge(int_const(F.truncate_gradient), n, loc), g, zeros_like(g, loc), loc);
-    if (!st.keep_last)
-      g = add(g, rows(scan_piece(spec_ptr, PieceKind::StateBuffer, r, gout, in, loc), int_const(0),
-                      int_const(st.depth()), loc), loc);
+    if (!st.keep_last) {  // what reached the initial rows directly; row by row keeps the static shape
+      const Var gbuf = scan_piece(spec_ptr, PieceKind::StateBuffer, r, gout, in, loc);
+      std::vector<Var> direct;
+      for (int d = 0; d < st.depth(); ++d)
+        direct.push_back(as_first_row(subtensor(gbuf, {Index::at(Bound(int64_t(d)))}, loc), loc));
+      g = add(g, direct.size() == 1 ? direct[0] : concatenate(direct, 0, loc), loc);
+    }
     result[F.first_init() + r] = g;
   }
   for (size_t a = 0; a < acc_of.size(); ++a)

@@ -85,6 +85,7 @@ void bind_function(py::module_& m);
 void bind_printing(py::module_& m);
 void bind_random(py::module_& m);
 void bind_conv(py::module_& m);
+void bind_scan(py::module_& m);
 // nabla._nabla.nn: layers, costs, networks, data sets; nabla._nabla.optim: optimizers.
 void bind_data(py::module_& nn);
 void bind_nn_layers(py::module_& nn);

@@ -34,6 +34,8 @@ from . import tensor  # noqa: E402
 from . import _var  # noqa: E402,F401  (operators and methods of Var)
 from .compile import Mode, function, shared  # noqa: E402
 from .gradient import grad  # noqa: E402
+from .scan_module import scan  # noqa: E402
+from . import scan_module  # noqa: E402,F401
 from . import printing  # noqa: E402
 from .printing import debugprint, pydotprint  # noqa: E402
 from . import nn  # noqa: E402

@@ -508,6 +508,9 @@ INTERNAL = {
     "rng_advance",  # the default update of a random stream
     "gemm_acc",  # SGD-style updates fused by a rewrite
     "fused_elementwise",  # made by the fuse phase (tests/python/test_fusion.py)
+    # theano.scan's node, its pieces, its gradient's helpers and the per-step random
+    # state: all made by scan (tests/python/test_scan.py checks them against loops)
+    "scan", "scan_piece", "scan_piece_grad", "scan_steps", "rng_fork",
     "conv2d_grad_input", "conv2d_grad_filters", "max_pool_grad", "max_pool_select", "softmax_xent_grad",
 }
 

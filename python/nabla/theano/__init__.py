@@ -13,12 +13,12 @@ Each nabla.theano.X is the module nabla.X itself (registered under both names).
 import importlib
 import sys
 
-from .. import config, function, gradient, grad, printing, shared, tensor  # noqa: F401
+from .. import config, function, gradient, grad, printing, scan, scan_module, shared, tensor  # noqa: F401
 
 _MIRRORED = ["gradient", "tensor", "tensor.basic", "tensor.nnet", "tensor.nnet.conv", "tensor.signal", "tensor.signal.pool",
-             "tensor.signal.downsample", "tensor.shared_randomstreams", "printing", "sandbox", "sandbox.rng_mrg"]
+             "tensor.signal.downsample", "tensor.shared_randomstreams", "printing", "sandbox", "sandbox.rng_mrg", "scan_module"]
 
 for _name in _MIRRORED:
     sys.modules[__name__ + "." + _name] = importlib.import_module("nabla." + _name)
 
-__all__ = ["config", "function", "gradient", "grad", "printing", "shared", "tensor"]
+__all__ = ["config", "function", "gradient", "grad", "printing", "scan", "shared", "tensor"]
