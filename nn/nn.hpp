@@ -11,5 +11,6 @@
 #include "nn/init.hpp"
 #include "nn/layer.hpp"
 #include "nn/layers.hpp"
+#include "nn/layers_recurrent.hpp"
 #include "nn/book/network2.hpp"
 #include "nn/book/network3.hpp"
