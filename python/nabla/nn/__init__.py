@@ -20,7 +20,8 @@ from .costs import (CrossEntropyCost, LogLikelihoodCost, QuadraticCost, cross_en
                     l2_norm_squared, log_likelihood_cost, quadratic_cost)
 from .data import (MnistData, Split, as_split, default_fashion_mnist_dir, default_mnist_dir, load_fashion_mnist,
                    load_mnist, one_hot, read_idx)
-from .layers import INITIALIZERS, Conv2D, ConvPool, FullyConnected, Layer, LayerContext, MaxPool2D, Rng, Softmax, normal
+from .layers import (INITIALIZERS, LSTM, Conv2D, ConvPool, Elman, FullyConnected, Layer, LayerContext, MaxPool2D, Rng,
+                     Softmax, normal)
 from .network import Network, load
 from .network3 import ConvPoolLayer, FullyConnectedLayer, Layer3, Network3, Network3Result, SoftmaxLayer
 from .optimizers import (SGD, Adagrad, Adam, EarlyStopping, Momentum, Nesterov, Optimizer, PlateauSchedule, RMSProp,
@@ -32,7 +33,7 @@ __all__ = ["ACTIVATIONS", "activate", "linear", "relu", "sigmoid", "softmax", "t
            "l2_norm_squared", "log_likelihood_cost", "quadratic_cost",
            "MnistData", "Split", "as_split", "default_fashion_mnist_dir", "default_mnist_dir", "load_fashion_mnist",
            "load_mnist", "one_hot", "read_idx",
-           "INITIALIZERS", "Conv2D", "ConvPool", "FullyConnected", "Layer", "LayerContext", "MaxPool2D", "Rng",
+           "INITIALIZERS", "Conv2D", "ConvPool", "Elman", "LSTM", "FullyConnected", "Layer", "LayerContext", "MaxPool2D", "Rng",
            "Softmax", "normal",
            "Network", "load",
            "ConvPoolLayer", "FullyConnectedLayer", "Layer3", "Network3", "Network3Result", "SoftmaxLayer",

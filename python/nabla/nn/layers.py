@@ -25,7 +25,7 @@ Layer(x) gives the evaluation path alone, so layers also stack by hand:
 
 from .. import _nabla
 
-__all__ = ["Layer", "LayerContext", "FullyConnected", "Softmax", "Conv2D", "MaxPool2D", "ConvPool", "Rng", "normal",
+__all__ = ["Layer", "LayerContext", "FullyConnected", "Softmax", "Conv2D", "MaxPool2D", "ConvPool", "Elman", "LSTM", "Rng", "normal",
            "INITIALIZERS"]
 
 Layer = _nabla.nn.Layer
@@ -35,6 +35,8 @@ Softmax = _nabla.nn.Softmax
 Conv2D = _nabla.nn.Conv2D
 MaxPool2D = _nabla.nn.MaxPool2D
 ConvPool = _nabla.nn.ConvPool
+Elman = _nabla.nn.Elman  # recurrent layers over (T, batch, n_in), written with scan
+LSTM = _nabla.nn.LSTM
 Rng = _nabla.nn.Rng
 normal = _nabla.nn.normal
 
