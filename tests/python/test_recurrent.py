@@ -41,3 +41,20 @@ def test_char_rnn_example_learns_a_text(tmp_path):
     unigram = float(lines[0].split("unigram entropy ")[1].split()[0])
     held = float(next(l for l in lines if l.startswith("held-out loss")).split()[2])
     assert held < 0.6 * unigram, out.stdout
+
+
+MNIST_DIR = os.path.join(ROOT, "data", "mnist")
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(MNIST_DIR, "train-images-idx3-ubyte")),
+                    reason="MNIST is not in data/mnist (run `make setup` to fetch it)")
+def test_rbm_example_trains_and_draws_samples(tmp_path):
+    png = tmp_path / "samples.png"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "python", "rbm.py"), "--data", MNIST_DIR,
+                          "--train-size", "2000", "--epochs", "2", "--hidden", "100", "--chain-steps", "2",
+                          "--out", str(png)], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    costs = [float(l.split("cross-entropy ")[1].split()[0]) for l in out.stdout.splitlines() if l.startswith("epoch")]
+    assert len(costs) == 2 and costs[1] < costs[0] < 300
+    assert png.stat().st_size > 5000
