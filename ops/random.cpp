@@ -232,10 +232,19 @@ void RandomStreams::seed(uint64_t seed) {
 }
 
 void register_random_ops() {
-  register_op({"random_uniform", "random", "uniform samples in [low, high) (counter-based hash)"});
-  register_op({"random_normal", "random", "normal samples (Box-Muller over the hash)"});
-  register_op({"random_binomial", "random", "successes in n trials of probability p"});
-  register_op({"rng_advance", "random", "[seed, counter] -> [seed, counter + 1]: a stream's update"});
+  auto make = [](const OpParams& p) -> std::shared_ptr<const Op> {
+    const Dist d = p.op() == "random_uniform" ? Dist::Uniform : p.op() == "random_normal" ? Dist::Normal : Dist::Binomial;
+    const char* names[3][2] = {{"low", "high"}, {"mean", "std"}, {"n", "p"}};
+    std::vector<int64_t> shape;  // '?': a dim read from an input
+    for (const std::string& s : p.list("shape")) shape.push_back(s == "?" ? kSymbolic : p.to_integer(s, "a dim"));
+    return std::make_shared<RandomOp>(d, std::move(shape), p.real(names[int(d)][0]), p.real(names[int(d)][1]),
+                                      p.dtype("dtype"));
+  };
+  register_op({"random_uniform", "random", "uniform samples in [low, high) (counter-based hash)", make});
+  register_op({"random_normal", "random", "normal samples (Box-Muller over the hash)", make});
+  register_op({"random_binomial", "random", "successes in n trials of probability p", make});
+  register_op({"rng_advance", "random", "[seed, counter] -> [seed, counter + 1]: a stream's update",
+               [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<RngAdvanceOp>(); }});
 }
 
 }  // namespace nabla
