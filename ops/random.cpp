@@ -12,6 +12,7 @@
 #include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/random_streams_state.hpp"
 
 namespace nabla {
 
@@ -225,6 +226,8 @@ Var RandomStreams::binomial(const Dims& shape, int64_t n, double p, DType dtype,
   if (!(p >= 0 && p <= 1)) bad_arg("binomial: p must be in [0, 1], got " + std::to_string(p), loc);
   return sample(Dist::Binomial, new_state(loc), shape, double(n), p, dtype, loc);
 }
+
+uint64_t random_stream_seed(uint64_t seed, uint64_t k) { return stream_seed(seed, k); }
 
 void RandomStreams::seed(uint64_t seed) {
   seed_ = seed;

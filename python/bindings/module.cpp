@@ -17,6 +17,7 @@ PYBIND11_MODULE(_nabla, m) {
   bind_printing(m);
   bind_random(m);
   bind_conv(m);
+  bind_pickling(m);
   py::module_ nn = m.def_submodule("nn", "layers, costs, networks and data sets (nn/)");
   bind_data(nn);
   bind_nn_layers(nn);
