@@ -94,6 +94,7 @@ void bind_nn_layers(py::module_& nn);
 void bind_nn_costs(py::module_& nn);
 void bind_nn_network(py::module_& nn);
 void bind_nn_network3(py::module_& nn);
+void bind_nn_pickling(py::module_& nn);
 void bind_optim(py::module_& optim);
 
 // ---- argument conversions shared by ops.cpp and random.cpp (ops.cpp) -------------

@@ -24,6 +24,7 @@ PYBIND11_MODULE(_nabla, m) {
   bind_nn_costs(nn);
   bind_nn_network(nn);
   bind_nn_network3(nn);
+  bind_nn_pickling(nn);
   py::module_ optim = m.def_submodule("optim", "optimizers and training schedules (optim/)");
   bind_optim(optim);
 }

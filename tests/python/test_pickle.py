@@ -183,3 +183,64 @@ def test_network3_network_predicts_the_same_after_reloading():
     predict_loaded = theano.function([loaded.x], loaded.layers[-1].y_out)
     np.testing.assert_array_equal(predict_loaded(x[20:30]), predict(x[20:30]))
     np.testing.assert_array_equal(loaded.test_mb_predictions(1), net.test_mb_predictions(1))
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_nn_layers_and_a_function_training_them(protocol):
+    import nabla.nn as nn
+    rng = np.random.default_rng(5)
+    x, y = T.matrix("x"), T.ivector("y")
+    hidden = nn.FullyConnected(6, 5, activation="relu", rng=nn.Rng(3))
+    out = nn.Softmax(5, 3, init="default")
+    a = out(hidden(x))
+    cost = -T.mean(T.log(a)[T.arange(y.shape[0]), y])
+    params = hidden.params + out.params
+    step = theano.function([x, y], cost, updates=nn.SGD(0.5).updates(params, theano.grad(cost, params)))
+    model = Holder(layers=[hidden, out], step=step, predict=theano.function([x], T.argmax(a, axis=1)))
+    xs = rng.normal(size=(8, 6)).astype("float32")
+    ys = rng.integers(0, 3, 8).astype("int32")
+    loaded = roundtrip(model, protocol)
+    assert [type(l).__name__ for l in loaded.layers] == ["FullyConnected", "Softmax"]
+    assert (loaded.layers[0].n_in, loaded.layers[0].n_out, loaded.layers[0].activation) == (6, 5, "relu")
+    for _ in range(3):  # the loaded step trains the loaded layers' own variables
+        assert float(loaded.step(xs, ys)) == float(step(xs, ys))
+    np.testing.assert_array_equal(loaded.layers[1].W.get_value(), out.W.get_value())
+    np.testing.assert_array_equal(loaded.predict(xs), model.predict(xs))
+    again = loaded.layers[1](loaded.layers[0](x))  # a loaded layer applies as before
+    np.testing.assert_array_equal(theano.function([x], again)(xs), theano.function([x], a)(xs))
+
+
+def test_nn_network3_predicts_the_same_after_reloading():
+    import nabla.nn as nn
+    rng = np.random.default_rng(6)
+    data = (rng.normal(size=(20, 8)).astype("float32"), rng.integers(0, 3, 20).astype("int32"))
+    net = nn.Network3([nn.FullyConnectedLayer(n_in=8, n_out=6), nn.SoftmaxLayer(n_in=6, n_out=3)],
+                      mini_batch_size=10, seed=9, init="default")
+    net.SGD(data, 2, 10, 0.5, data, data, verbose=False)
+    loaded = pickle.loads(pickle.dumps(net, protocol=pickle.HIGHEST_PROTOCOL))
+    np.testing.assert_array_equal(loaded.predictions(data), net.predictions(data))
+    assert loaded.params[0] is not net.params[0]
+    np.testing.assert_array_equal(loaded.params[0].get_value(), net.params[0].get_value())
+
+
+class Scale(nabla.nn.Layer):
+    """A layer written in Python (module level, so pickle finds its class)."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.s = theano.shared(np.arange(1, n + 1, dtype="float32"), name="scale.s")
+        self.params = [self.s]
+
+    def apply(self, x, x_dropout, ctx):
+        return x * self.s, x_dropout * self.s
+
+
+def test_python_written_layer():
+    layer = Scale(3)
+    x = T.matrix("x")
+    loaded, f = pickle.loads(pickle.dumps((layer, theano.function([x], layer(x)))))
+    assert isinstance(loaded, nabla.nn.Layer) and loaded.params[0] is loaded.s
+    xs = np.ones((2, 3), dtype="float32")
+    np.testing.assert_array_equal(f(xs), [[1, 2, 3], [1, 2, 3]])
+    lx = T.matrix("x")
+    np.testing.assert_array_equal(theano.function([lx], loaded(lx))(xs), f(xs))
