@@ -244,3 +244,12 @@ def test_python_written_layer():
     np.testing.assert_array_equal(f(xs), [[1, 2, 3], [1, 2, 3]])
     lx = T.matrix("x")
     np.testing.assert_array_equal(theano.function([lx], loaded(lx))(xs), f(xs))
+
+
+def test_what_cannot_be_pickled_says_what_to_use_instead():
+    import nabla.nn as nn
+    net = nn.Network([4, 3, 2])
+    with pytest.raises(TypeError, match=r"Network cannot be pickled; save it with net.save\(path\)"):
+        pickle.dumps(net)
+    with pytest.raises(TypeError, match=r"Rng cannot be pickled; pickle its seed"):
+        copy.deepcopy(nn.Rng(3))

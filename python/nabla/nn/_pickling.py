@@ -53,6 +53,26 @@ def _rebuild_python_layer(fmt, cls, attrs):
     return layer
 
 
+# What cannot be pickled, and what to use instead.
+_REFUSED = {
+    (_nabla.nn, "Network"): "save it with net.save(path) and read it back with nabla.nn.load(path) "
+                            "(network2's JSON format)",
+    (_nabla.optim, "Trainer"): "write a checkpoint with trainer.save_checkpoint(path) (or Trainer(..., "
+                               "checkpoint=path)) and continue with trainer.load_checkpoint(path)",
+    (_nabla.nn, "Rng"): "pickle its seed and make a new nabla.nn.Rng(seed)",
+    (_nabla.nn, "LayerContext"): "build one when applying layers",
+}
+
+
+def _refuse(cls, advice):
+    def reduce(self, protocol=2):
+        raise TypeError(f"nabla: a {cls.__module__}.{cls.__name__} cannot be pickled; {advice}")
+    return reduce
+
+
 def install():
     _nabla.nn.Layer.__reduce_ex__ = _layer_reduce
     _nabla.nn.Layer.__reduce__ = _layer_reduce
+    for (module, name), advice in _REFUSED.items():
+        cls = getattr(module, name)
+        cls.__reduce_ex__ = cls.__reduce__ = _refuse(cls, advice)
