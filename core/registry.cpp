@@ -1,9 +1,11 @@
 #include "core/registry.hpp"
 
 #include <array>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/op.hpp"
 
 namespace nabla {
 
@@ -13,6 +15,7 @@ namespace {
 struct Registry {
   std::vector<OpInfo> ops;
   std::unordered_set<std::string> names;
+  std::unordered_map<std::string, size_t> index;  // name -> position in ops
   std::array<std::vector<NodeRewrite>, 4> rewrites;  // by Phase
   std::array<std::vector<GraphRewrite>, 4> graph_rewrites;
   std::unordered_set<std::string> rewrite_names;
@@ -43,6 +46,7 @@ Registry& building(const char* what) {
 void register_op(OpInfo info) {
   Registry& reg = building("register_op");
   if (!reg.names.insert(info.name).second) throw Error("nabla: op '" + info.name + "' registered twice");
+  reg.index[info.name] = reg.ops.size();
   reg.ops.push_back(std::move(info));
 }
 
@@ -75,6 +79,19 @@ const GradAlgebra& grad_algebra() { return registry().grad; }
 const std::vector<OpInfo>& registered_ops() { return registry().ops; }
 
 bool is_registered_op(const std::string& name) { return registry().names.count(name) > 0; }
+
+std::shared_ptr<const Op> make_op(const std::string& name, const std::string& params, int n_inputs) {
+  const Registry& reg = registry();
+  const auto it = reg.index.find(name);
+  if (it == reg.index.end()) throw ValueError("nabla: no op is named '" + name + "' (a graph from another nabla?)");
+  const OpInfo& info = reg.ops[it->second];
+  if (!info.make) throw ValueError("nabla: op '" + name + "' has no factory, so it cannot be rebuilt");
+  std::shared_ptr<const Op> op = info.make(OpParams(name, params, n_inputs));
+  if (!op || op->name() != name || op->params() != params)
+    throw ValueError("nabla: op '" + name + "' with params '" + params + "' was rebuilt as '" +
+                     (op ? op->signature() : std::string("nothing")) + "'");
+  return op;
+}
 
 const std::vector<NodeRewrite>& registered_rewrites(Phase phase) { return registry().rewrites[size_t(phase)]; }
 

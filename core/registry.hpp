@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/op_params.hpp"
 #include "core/rewrite/node_rewrite.hpp"
 
 namespace nabla {
@@ -18,10 +19,17 @@ struct OpInfo {
   std::string name;    // as Op::name() returns it
   std::string family;  // "elementwise", "reduction", ...
   std::string doc;
+  // Rebuilds the op from its params() text (unpickling graphs). Every op has
+  // one: tests/test_op_factories.cpp refuses an op without it.
+  OpFactory make = nullptr;
 };
 
 const std::vector<OpInfo>& registered_ops();
 bool is_registered_op(const std::string& name);
+// The op named `name` rebuilt from its params() text, for a node with n_inputs
+// inputs. ValueError (naming op and text) for an unknown op, an op without a
+// factory, malformed params, or a rebuilt op whose params() differ from `params`.
+std::shared_ptr<const Op> make_op(const std::string& name, const std::string& params, int n_inputs);
 // The rewrites of one phase, in registration order.
 const std::vector<NodeRewrite>& registered_rewrites(Phase phase);
 

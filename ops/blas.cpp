@@ -139,7 +139,10 @@ void register_gemm_acc_op();   // ops/gemm_acc.cpp
 void register_blas_rewrites();  // ops/blas_rewrites.cpp
 
 void register_blas_ops() {
-  register_op({"matmul", "blas", "op(a) @ op(b) for matrices, op = optional transpose (one GEMM)"});
+  register_op({"matmul", "blas", "op(a) @ op(b) for matrices, op = optional transpose (one GEMM)",
+               [](const OpParams& p) -> std::shared_ptr<const Op> {
+                 return std::make_shared<MatmulKernel>(p.flag("trans_a"), p.flag("trans_b"));
+               }});
   register_gemm_acc_op();
   register_blas_rewrites();
 }

@@ -273,10 +273,20 @@ Var full(const Dims& shape, double value, DType dtype, Loc loc) {
 
 namespace detail {
 void register_broadcast_ops() {
-  register_op({"broadcast_like", "broadcast", "a repeated to ref's shape (numpy broadcasting)"});
-  register_op({"sum_like", "broadcast", "g summed down to ref's shape (undoes broadcasting)"});
-  register_op({"fill_like", "constructor", "x's shape filled with a value (no gradient into x)"});
-  register_op({"full", "constructor", "a (possibly symbolic) shape filled with a value"});
+  register_op({"broadcast_like", "broadcast", "a repeated to ref's shape (numpy broadcasting)",
+               [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<BroadcastLikeOp>(); }});
+  register_op({"sum_like", "broadcast", "g summed down to ref's shape (undoes broadcasting)",
+               [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<SumLikeOp>(); }});
+  register_op({"fill_like", "constructor", "x's shape filled with a value (no gradient into x)",
+               [](const OpParams& p) -> std::shared_ptr<const Op> {
+                 return std::make_shared<FillLikeKernel>(p.real("value"), p.dtype("dtype"));
+               }});
+  register_op({"full", "constructor", "a (possibly symbolic) shape filled with a value",
+               [](const OpParams& p) -> std::shared_ptr<const Op> {
+                 Shape dims;  // '?': a dim read from an input
+                 for (const std::string& d : p.list("shape")) dims.push_back(d == "?" ? -1 : p.to_integer(d, "a dim"));
+                 return std::make_shared<FullOp>(dims, p.real("value"), p.dtype("dtype"));
+               }});
   register_rewrite(node_rewriter<BroadcastLikeOp, SumLikeOp>(Phase::Canonicalize, "same_shape_identity",
                                                              same_shape_identity));
 }

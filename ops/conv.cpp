@@ -292,9 +292,14 @@ Var conv2d_grad_filters(const Var& input, const Var& gout, bool flip, Loc loc) {
 }
 
 void register_conv_ops() {
-  register_op({"conv2d", "conv", "valid 2-D convolution (N,C,H,W) * (K,C,kh,kw), kernel flipped unless flip=0"});
-  register_op({"conv2d_grad_input", "conv", "full convolution of the output gradient with the filters"});
-  register_op({"conv2d_grad_filters", "conv", "correlation of the input with the output gradient"});
+  auto make = [](const OpParams& p) -> std::shared_ptr<const Op> {
+    const ConvKind kind = p.op() == "conv2d" ? ConvKind::Forward
+                          : p.op() == "conv2d_grad_input" ? ConvKind::GradInput : ConvKind::GradFilters;
+    return std::make_shared<ConvOp>(kind, p.flag("flip"));
+  };
+  register_op({"conv2d", "conv", "valid 2-D convolution (N,C,H,W) * (K,C,kh,kw), kernel flipped unless flip=0", make});
+  register_op({"conv2d_grad_input", "conv", "full convolution of the output gradient with the filters", make});
+  register_op({"conv2d_grad_filters", "conv", "correlation of the input with the output gradient", make});
 }
 
 }  // namespace nabla

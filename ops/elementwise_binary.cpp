@@ -353,9 +353,15 @@ void register_binary_ops() {
                         "a ** b", "larger of a and b", "smaller of a and b", "a == b (bool)",
                         "a != b (bool)", "a < b (bool)", "a <= b (bool)", "a > b (bool)",
                         "a >= b (bool)"};
+  auto make_binary = [](const OpParams& p) -> std::shared_ptr<const Op> {
+    for (int k = 0; k <= int(BinaryFn::Ge); ++k)
+      if (p.op() == bin_name(BinaryFn(k))) return std::make_shared<BinaryOp>(BinaryFn(k));
+    p.fail("not a binary elementwise op");
+  };
   for (int k = 0; k <= int(BinaryFn::Ge); ++k)
-    register_op({bin_name(BinaryFn(k)), "elementwise", std::string(docs[k]) + ", numpy broadcasting"});
-  register_op({"where", "elementwise", "where(cond, a, b): a where cond is true, else b (broadcasting)"});
+    register_op({bin_name(BinaryFn(k)), "elementwise", std::string(docs[k]) + ", numpy broadcasting", make_binary});
+  register_op({"where", "elementwise", "where(cond, a, b): a where cond is true, else b (broadcasting)",
+               [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<WhereOp>(); }});
 }
 }  // namespace detail
 

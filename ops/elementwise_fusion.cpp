@@ -194,7 +194,8 @@ Var fuse_elementwise(const Var& root) {
 
 void register_fusion() {
   register_op({"fused_elementwise", "elementwise",
-               "a chain of elementwise ops in one loop (made by the fuse phase; no gradient)"});
+               "a chain of elementwise ops in one loop (made by the fuse phase; no gradient)",
+               parse_fused_elementwise});
   register_graph_rewrite(GraphRewrite{"elementwise_fusion", Phase::Fuse, fuse_graph});
 }
 

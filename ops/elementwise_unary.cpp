@@ -255,9 +255,16 @@ Var cast(const Var& x, DType dtype, Loc loc) {
 
 namespace detail {
 void register_unary_ops() {
+  // One factory for the table: the row of the op's name (rows are in UnaryFn order).
+  auto make_unary = [](const OpParams& p) -> std::shared_ptr<const Op> {
+    for (const UnaryRow* r = unary_rows_begin(); r != unary_rows_end(); ++r)
+      if (p.op() == r->name) return std::make_shared<UnaryOp>(UnaryFn(r - unary_rows_begin()));
+    p.fail("not a row of the unary table");
+  };
   for (const UnaryRow* r = unary_rows_begin(); r != unary_rows_end(); ++r)
-    register_op({r->name, "elementwise", r->doc});
-  register_op({"cast", "elementwise", "convert to another dtype (to bool: x != 0)"});
+    register_op({r->name, "elementwise", r->doc, make_unary});
+  register_op({"cast", "elementwise", "convert to another dtype (to bool: x != 0)",
+               [](const OpParams& p) -> std::shared_ptr<const Op> { return std::make_shared<CastOp>(p.dtype("dtype")); }});
 }
 }  // namespace detail
 

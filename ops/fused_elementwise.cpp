@@ -25,11 +25,15 @@ constexpr int kMaxRegisters = 128;
 // (hence bit for bit the same) at any thread count.
 constexpr int64_t kParallelMinElements = 8192;
 
+}  // namespace
+
 const char* binary_name(BinaryFn fn) {
   static const char* names[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum",
                                 "eq",  "neq", "lt",  "le",  "gt",  "ge"};
   return names[size_t(fn)];
 }
+
+namespace {
 
 // How one input maps onto the output's flat positions in a call.
 enum class Feed { Full, Scalar, Block, Strided };

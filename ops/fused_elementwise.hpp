@@ -62,4 +62,10 @@ class FusedElementwiseOp final : public Op {
 // there is nothing to fuse. For tests and the op table.
 Var fuse_elementwise(const Var& root);
 
+// Rebuilds a FusedElementwiseOp from its params() text (the op's factory;
+// ops/fused_elementwise_parse.cpp). Each named result rN lands in register N again.
+class OpParams;
+std::shared_ptr<const Op> parse_fused_elementwise(const OpParams& p);
+const char* binary_name(BinaryFn fn);
+
 }  // namespace nabla

@@ -125,7 +125,10 @@ Var gemm_acc_scaled(const Var& c, const Var& beta, const Var& alpha, const Var& 
 
 void register_gemm_acc_op() {
   register_op({"gemm_acc", "blas",
-               "c + alpha * op(a) @ op(b), or beta * c + alpha * op(a) @ op(b), in one GEMM (SGD-style updates)"});
+               "c + alpha * op(a) @ op(b), or beta * c + alpha * op(a) @ op(b), in one GEMM (SGD-style updates)",
+               [](const OpParams& p) -> std::shared_ptr<const Op> {
+                 return std::make_shared<GemmAccKernel>(p.flag("trans_a"), p.flag("trans_b"));
+               }});
 }
 
 }  // namespace nabla

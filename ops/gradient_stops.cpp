@@ -40,8 +40,9 @@ Var zero_grad(const Var& x, Loc loc) { return apply(std::make_shared<GradientSto
 Var disconnected_grad(const Var& x, Loc loc) { return apply(std::make_shared<GradientStopOp>(true), {x}, loc); }
 
 void register_gradient_stop_ops() {
-  register_op({"zero_grad", "gradient", "x unchanged; grad() gives it a zero gradient (a constant to the cost)"});
-  register_op({"disconnected_grad", "gradient", "x unchanged; no gradient flows through it"});
+  auto make = [](const OpParams& p) -> std::shared_ptr<const Op> { return std::make_shared<GradientStopOp>(p.op() == "disconnected_grad"); };
+  register_op({"zero_grad", "gradient", "x unchanged; grad() gives it a zero gradient (a constant to the cost)", make});
+  register_op({"disconnected_grad", "gradient", "x unchanged; no gradient flows through it", make});
   register_rewrite(node_rewriter<GradientStopOp>(Phase::Canonicalize, "gradient_stop_removal", pass_through));
 }
 

@@ -90,6 +90,39 @@ std::string bound_str(const BoundSpec& s) {
   return "";
 }
 
+// specs_str read back (the ops' factories): "[a:b:c,i,...]", a bound empty
+// (absent), a number (constant) or $k (input k).
+IndexSpecs parse_specs(const OpParams& p) {
+  auto bound = [&](const std::string& t) {
+    BoundSpec b;
+    if (t.empty()) return b;
+    b.kind = t[0] == '$' ? BoundKind::Input : BoundKind::Constant;
+    b.value = p.to_integer(t[0] == '$' ? t.substr(1) : t, "an index bound");
+    if (b.kind == BoundKind::Input && (b.value < 1 || b.value >= p.n_inputs()))
+      p.fail("bound $" + std::to_string(b.value) + " names no input of the node");
+    return b;
+  };
+  IndexSpecs specs;
+  for (const std::string& item : p.list("idx")) {
+    IndexSpec s;
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t c; (c = item.find(':', start)) != std::string::npos; start = c + 1) parts.push_back(item.substr(start, c - start));
+    parts.push_back(item.substr(start));
+    if (parts.size() == 1) {
+      s.is_slice = false;
+      s.b[0] = bound(parts[0]);
+      if (s.b[0].kind == BoundKind::Absent) p.fail("an empty index");
+    } else if (parts.size() == 3) {
+      for (int k = 0; k < 3; ++k) s.b[k] = bound(parts[size_t(k)]);
+    } else {
+      p.fail("index '" + item + "' is neither i nor start:stop:step");
+    }
+    specs.push_back(s);
+  }
+  return specs;
+}
+
 std::string specs_str(const IndexSpecs& specs) {
   std::string r = "[";
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -457,10 +490,12 @@ void register_indexing_rewrites();  // ops/indexing_rewrites.cpp
 
 void register_indexing_ops() {
   register_take_rows_ops();
-  register_op({"subtensor", "indexing", "x[start:stop:step, i, ...]: basic numpy indexing, symbolic bounds"});
-  register_op({"inc_subtensor", "indexing", "a copy of x with x[idx] += y"});
-  register_op({"take2d", "indexing", "x[rows, cols] for integer vectors (x[arange(n), y])"});
-  register_op({"inc_take2d", "indexing", "a copy of x with x[rows[k], cols[k]] += y[k]"});
+  register_op({"subtensor", "indexing", "x[start:stop:step, i, ...]: basic numpy indexing, symbolic bounds",
+               [](const OpParams& p) -> std::shared_ptr<const Op> { return std::make_shared<SubtensorKernel>(parse_specs(p)); }});
+  register_op({"inc_subtensor", "indexing", "a copy of x with x[idx] += y",
+               [](const OpParams& p) -> std::shared_ptr<const Op> { return std::make_shared<IncSubtensorOp>(parse_specs(p)); }});
+  register_op({"take2d", "indexing", "x[rows, cols] for integer vectors (x[arange(n), y])", [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<Take2dKernel>(); }});
+  register_op({"inc_take2d", "indexing", "a copy of x with x[rows[k], cols[k]] += y[k]", [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<IncTake2dKernel>(); }});
   register_indexing_rewrites();
 }
 

@@ -108,8 +108,9 @@ Var log_softmax(const Var& x, Loc loc) {
 void register_nnet_rewrites();  // ops/nnet_rewrites.cpp: softmax cross-entropy, forward and backward
 
 void register_nnet_ops() {
-  register_op({"softmax", "nnet", "exp(x) / sum(exp(x)) over the last axis (stable)"});
-  register_op({"log_softmax", "nnet", "x - logsumexp(x) over the last axis (stable)"});
+  auto make = [](const OpParams& p) -> std::shared_ptr<const Op> { return std::make_shared<SoftmaxKernel>(p.op() == "log_softmax"); };
+  register_op({"softmax", "nnet", "exp(x) / sum(exp(x)) over the last axis (stable)", make});
+  register_op({"log_softmax", "nnet", "x - logsumexp(x) over the last axis (stable)", make});
   register_nnet_rewrites();
 }
 

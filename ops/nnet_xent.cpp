@@ -126,8 +126,8 @@ Var softmax_xent_grad(const Var& z, const Var& labels, const Var& gout, Loc loc)
 }
 
 void register_xent_ops() {
-  register_op({"softmax_xent", "nnet", "-log(softmax(z))[i, y[i]] per row, computed stably"});
-  register_op({"softmax_xent_grad", "nnet", "g[:,None] * (softmax(z) - onehot(y)): softmax_xent's gradient"});
+  register_op({"softmax_xent", "nnet", "-log(softmax(z))[i, y[i]] per row, computed stably", [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<SoftmaxXentKernel>(); }});
+  register_op({"softmax_xent_grad", "nnet", "g[:,None] * (softmax(z) - onehot(y)): softmax_xent's gradient", [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<SoftmaxXentGradKernel>(); }});
 }
 
 }  // namespace nabla

@@ -334,9 +334,15 @@ Var max_pool_select(const Var& x, const Var& h, const std::vector<int>& ws, bool
 }
 
 void register_pool_ops() {
-  register_op({"pool_2d", "pool", "max over non-overlapping (wh,ww) windows of the last two axes"});
-  register_op({"max_pool_grad", "pool", "the output gradient routed to each window's first maximum"});
-  register_op({"max_pool_select", "pool", "h read at each window's first maximum of x"});
+  auto make = [](const OpParams& p) -> std::shared_ptr<const Op> {
+    const std::vector<int64_t> ws = p.ints("ws");
+    if (ws.size() != 2 || ws[0] < 1 || ws[1] < 1) p.fail("ws must be two positive sizes");
+    const PoolKind kind = p.op() == "pool_2d" ? PoolKind::Max : p.op() == "max_pool_grad" ? PoolKind::Grad : PoolKind::Select;
+    return std::make_shared<PoolOp>(kind, Window{ws[0], ws[1], p.flag("ignore_border")});
+  };
+  register_op({"pool_2d", "pool", "max over non-overlapping (wh,ww) windows of the last two axes", make});
+  register_op({"max_pool_grad", "pool", "the output gradient routed to each window's first maximum", make});
+  register_op({"max_pool_select", "pool", "h read at each window's first maximum of x", make});
 }
 
 }  // namespace nabla

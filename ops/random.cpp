@@ -12,6 +12,7 @@
 #include "core/op.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/random_streams_state.hpp"
 
 namespace nabla {
 
@@ -259,17 +260,29 @@ Var RandomStreams::binomial(const Dims& shape, int64_t n, double p, DType dtype,
   return sample(Dist::Binomial, new_state(loc), shape, double(n), p, dtype, loc);
 }
 
+uint64_t random_stream_seed(uint64_t seed, uint64_t k) { return stream_seed(seed, k); }
+
 void RandomStreams::seed(uint64_t seed) {
   seed_ = seed;
   for (size_t k = 0; k < states_.size(); ++k) states_[k].set_value(state_value(stream_seed(seed, k)));
 }
 
 void register_random_ops() {
-  register_op({"random_uniform", "random", "uniform samples in [low, high) (counter-based hash)"});
-  register_op({"random_normal", "random", "normal samples (Box-Muller over the hash)"});
-  register_op({"random_binomial", "random", "successes in n trials of probability p"});
-  register_op({"rng_fork", "random", "[seed, counter], t -> the state of step t of a scan (its own seed)"});
-  register_op({"rng_advance", "random", "[seed, counter] -> [seed, counter + 1]: a stream's update"});
+  auto make = [](const OpParams& p) -> std::shared_ptr<const Op> {
+    const Dist d = p.op() == "random_uniform" ? Dist::Uniform : p.op() == "random_normal" ? Dist::Normal : Dist::Binomial;
+    const char* names[3][2] = {{"low", "high"}, {"mean", "std"}, {"n", "p"}};
+    std::vector<int64_t> shape;  // '?': a dim read from an input
+    for (const std::string& s : p.list("shape")) shape.push_back(s == "?" ? kSymbolic : p.to_integer(s, "a dim"));
+    return std::make_shared<RandomOp>(d, std::move(shape), p.real(names[int(d)][0]), p.real(names[int(d)][1]),
+                                      p.dtype("dtype"));
+  };
+  register_op({"random_uniform", "random", "uniform samples in [low, high) (counter-based hash)", make});
+  register_op({"random_normal", "random", "normal samples (Box-Muller over the hash)", make});
+  register_op({"random_binomial", "random", "successes in n trials of probability p", make});
+  register_op({"rng_fork", "random", "[seed, counter], t -> the state of step t of a scan (its own seed)",
+               [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<RngForkOp>(); }});
+  register_op({"rng_advance", "random", "[seed, counter] -> [seed, counter + 1]: a stream's update",
+               [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<RngAdvanceOp>(); }});
 }
 
 }  // namespace nabla

@@ -399,10 +399,19 @@ Var argmax(const Var& x, int axis, bool keepdims, Loc loc) {
 }
 
 void register_reduction_ops() {
-  register_op({"sum", "reduction", "sum over axes (bool/int sum to int64)"});
-  register_op({"max", "reduction", "largest element over axes"});
-  register_op({"min", "reduction", "smallest element over axes"});
-  register_op({"argmax", "reduction", "index of the largest element along one axis (int64, no gradient)"});
+  auto make = [](const OpParams& p) -> std::shared_ptr<const Op> {
+    std::vector<int> axes;
+    for (int64_t a : p.ints("axes")) axes.push_back(int(a));
+    const Red k = p.op() == "sum" ? Red::Sum : p.op() == "max" ? Red::Max : Red::Min;
+    return std::make_shared<ReduceKernel>(k, std::move(axes), p.flag("keepdims"));
+  };
+  register_op({"sum", "reduction", "sum over axes (bool/int sum to int64)", make});
+  register_op({"max", "reduction", "largest element over axes", make});
+  register_op({"min", "reduction", "smallest element over axes", make});
+  register_op({"argmax", "reduction", "index of the largest element along one axis (int64, no gradient)",
+               [](const OpParams& p) -> std::shared_ptr<const Op> {
+                 return std::make_shared<ArgmaxOp>(int(p.integer("axis")), p.flag("keepdims"));
+               }});
 }
 
 }  // namespace nabla

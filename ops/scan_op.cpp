@@ -25,6 +25,38 @@ uint64_t next_scan_id() {
 
 namespace {
 
+// The scans alive in this process, by id: a scan's params name only its id (its
+// step is a graph, not text), so rebuilding it from params (deepcopy, pickle
+// within one process) finds the step here.
+std::mutex live_mutex;
+std::unordered_map<uint64_t, std::weak_ptr<ScanSpec>>& live_specs() {
+  static std::unordered_map<uint64_t, std::weak_ptr<ScanSpec>> m;
+  return m;
+}
+
+void remember(const std::shared_ptr<ScanSpec>& spec) {
+  std::lock_guard<std::mutex> lock(live_mutex);
+  auto& m = live_specs();
+  for (auto it = m.begin(); it != m.end();) it = it->second.expired() ? m.erase(it) : std::next(it);
+  m[spec->id] = spec;
+}
+
+std::shared_ptr<ScanSpec> live_spec(const OpParams& p) {
+  const int64_t id = p.integer("id");
+  std::lock_guard<std::mutex> lock(live_mutex);
+  auto it = live_specs().find(uint64_t(id));
+  std::shared_ptr<ScanSpec> spec = it == live_specs().end() ? nullptr : it->second.lock();
+  if (!spec)
+    p.fail("scan " + std::to_string(id) + " is not alive in this process: a scan's step graph is not "
+           "serialized, so graphs with scan can be copied and pickled within one process only "
+           "(rebuild the scan by calling scan() again)");
+  return spec;
+}
+
+}  // namespace
+
+namespace {
+
 Shape drop_first(const Shape& s) {
   Shape r;
   for (int i = 1; i < s.rank(); ++i) r.push_back(s[i]);
@@ -358,9 +390,19 @@ class ScanStepsOp : public Op {
   std::shared_ptr<ScanSpec> spec_;
 };
 
+// "id=N,state=R" etc. back to the piece it names.
+std::pair<PieceKind, size_t> piece_of(const OpParams& p) {
+  for (PieceKind k : {PieceKind::StateSeq, PieceKind::StateBuffer, PieceKind::StateLast, PieceKind::Plain}) {
+    const std::string key = kind_name(k);
+    if (p.text().find("," + key + "=") != std::string::npos) return {k, size_t(p.integer(key))};
+  }
+  p.fail("no piece (state=, buffer=, last= or plain=)");
+}
+
 }  // namespace
 
 Var apply_scan(std::shared_ptr<ScanSpec> spec, const std::vector<Var>& inputs, Loc loc) {
+  remember(spec);
   return apply(std::make_shared<ScanOp>(std::move(spec)), inputs, loc);
 }
 
@@ -376,10 +418,20 @@ Var scan_steps(const std::shared_ptr<ScanSpec>& spec, const std::vector<Var>& in
 }
 
 void register_scan_ops() {
-  register_op({"scan", "scan", "a symbolic loop: the step's inner program run n_steps times; one flat bundle of results"});
-  register_op({"scan_piece", "scan", "one result of a scan's bundle (a view)"});
-  register_op({"scan_piece_grad", "scan", "a zero bundle holding one result's gradient (scan_piece's pullback)"});
-  register_op({"scan_steps", "scan", "the number of steps a scan runs, as an int64 scalar"});
+  register_op({"scan", "scan", "a symbolic loop: the step's inner program run n_steps times; one flat bundle of results",
+               [](const OpParams& p) -> std::shared_ptr<const Op> { return std::make_shared<ScanOp>(live_spec(p)); }});
+  register_op({"scan_piece", "scan", "one result of a scan's bundle (a view)",
+               [](const OpParams& p) -> std::shared_ptr<const Op> {
+                 auto [kind, index] = piece_of(p);
+                 return std::make_shared<ScanPieceOp>(live_spec(p), kind, index);
+               }});
+  register_op({"scan_piece_grad", "scan", "a zero bundle holding one result's gradient (scan_piece's pullback)",
+               [](const OpParams& p) -> std::shared_ptr<const Op> {
+                 auto [kind, index] = piece_of(p);
+                 return std::make_shared<ScanPieceGradOp>(live_spec(p), kind, index);
+               }});
+  register_op({"scan_steps", "scan", "the number of steps a scan runs, as an int64 scalar",
+               [](const OpParams& p) -> std::shared_ptr<const Op> { return std::make_shared<ScanStepsOp>(live_spec(p)); }});
 }
 
 }  // namespace nabla

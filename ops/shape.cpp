@@ -468,11 +468,26 @@ Var arange(const Dim& start, const Dim& stop, const Dim& step, Loc loc) {
 void register_shape_rewrites();  // ops/shape_rewrites.cpp
 
 void register_shape_ops() {
-  register_op({"shape_i", "shape", "size of x along one axis, as an int64 scalar"});
-  register_op({"reshape", "shape", "x with a new shape of the same size (one dim may be -1)"});
-  register_op({"dimshuffle", "shape", "permute axes, insert (x) or drop size-1 axes"});
-  register_op({"concatenate", "shape", "join tensors along an existing axis"});
-  register_op({"arange", "shape", "int64 values start, start+step, ... before stop"});
+  register_op({"shape_i", "shape", "size of x along one axis, as an int64 scalar",
+               [](const OpParams& p) -> std::shared_ptr<const Op> { return std::make_shared<ShapeIKernel>(int(p.integer("axis"))); }});
+  register_op({"reshape", "shape", "x with a new shape of the same size (one dim may be -1)",
+               [](const OpParams& p) -> std::shared_ptr<const Op> {
+                 std::vector<int64_t> pattern;  // '?': the next dim input
+                 for (const std::string& d : p.list("shape"))
+                   pattern.push_back(d == "?" ? kSymbolic : p.to_integer(d, "a dim"));
+                 return std::make_shared<ReshapeKernel>(std::move(pattern));
+               }});
+  register_op({"dimshuffle", "shape", "permute axes, insert (x) or drop size-1 axes",
+               [](const OpParams& p) -> std::shared_ptr<const Op> {
+                 std::vector<int> pattern;  // 'x': a new broadcastable axis
+                 for (const std::string& d : p.list("pattern"))
+                   pattern.push_back(d == "x" ? bcast : int(p.to_integer(d, "an axis")));
+                 return std::make_shared<DimshuffleKernel>(std::move(pattern));
+               }});
+  register_op({"concatenate", "shape", "join tensors along an existing axis",
+               [](const OpParams& p) -> std::shared_ptr<const Op> { return std::make_shared<ConcatenateOp>(int(p.integer("axis"))); }});
+  register_op({"arange", "shape", "int64 values start, start+step, ... before stop",
+               [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<ArangeKernel>(); }});
   register_shape_rewrites();
 }
 

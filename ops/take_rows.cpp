@@ -97,8 +97,8 @@ Var inc_rows(const Var& x, const Var& idx, const Var& y, Loc loc) {
 }
 
 void register_take_rows_ops() {
-  register_op({"take_rows", "indexing", "x[idx] for an integer vector idx: whole rows (AdvancedSubtensor1)"});
-  register_op({"inc_rows", "indexing", "x with y's rows added at rows idx (take_rows' gradient)"});
+  register_op({"take_rows", "indexing", "x[idx] for an integer vector idx: whole rows (AdvancedSubtensor1)", [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<TakeRowsOp>(); }});
+  register_op({"inc_rows", "indexing", "x with y's rows added at rows idx (take_rows' gradient)", [](const OpParams&) -> std::shared_ptr<const Op> { return std::make_shared<IncRowsOp>(); }});
 }
 
 }  // namespace nabla

@@ -45,6 +45,8 @@ void convert_into(Tensor& cache, py::handle value, const Slot& slot, bool allow_
 // The innermost Python frame outside the nabla package, as a Loc (file names
 // are interned, so the pointer stays valid).
 Loc user_loc();
+// A file name kept for the life of the process (what a Loc may point at).
+const char* intern(const char* s);
 // Records that location for every Var created while alive; `loc` is passed on
 // to the C++ functions too, whose own error messages name it.
 struct AtUser {
@@ -86,6 +88,7 @@ void bind_printing(py::module_& m);
 void bind_random(py::module_& m);
 void bind_conv(py::module_& m);
 void bind_scan(py::module_& m);
+void bind_pickling(py::module_& m);
 // nabla._nabla.nn: layers, costs, networks, data sets; nabla._nabla.optim: optimizers.
 void bind_data(py::module_& nn);
 void bind_nn_layers(py::module_& nn);
@@ -93,6 +96,7 @@ void bind_nn_costs(py::module_& nn);
 void bind_nn_network(py::module_& nn);
 void bind_nn_network3(py::module_& nn);
 void bind_nn_recurrent(py::module_& nn);
+void bind_nn_pickling(py::module_& nn);
 void bind_optim(py::module_& optim);
 
 // ---- argument conversions shared by ops.cpp and random.cpp (ops.cpp) -------------

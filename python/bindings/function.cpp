@@ -34,7 +34,8 @@ class PyFunction {
  public:
   PyFunction(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const Updates& updates,
              const Givens& givens, Mode mode, bool single_output, bool allow_downcast)
-      : single_(single_output), allow_downcast_(allow_downcast) {
+      : single_(single_output), allow_downcast_(allow_downcast), mode_(mode),
+        user_inputs_(inputs), user_outputs_(outputs), user_updates_(updates), user_givens_(givens) {
     if (single_ && outputs.size() != 1) throw ValueError("nabla: a single-output function needs exactly one output");
     {
       RunLock lock;
@@ -88,6 +89,15 @@ class PyFunction {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
+  // What the function was made from (the graphs before rewrites): what pickling
+  // keeps, the compiled program being rebuilt on load.
+  py::tuple pickle_args() const {
+    py::list updates, givens;
+    for (const auto& [v, e] : user_updates_) updates.append(py::make_tuple(v, e));
+    for (const auto& [v, e] : user_givens_) givens.append(py::make_tuple(v, e));
+    return py::make_tuple(user_inputs_, user_outputs_, updates, givens, mode_, single_, allow_downcast_);
+  }
+
   const Function& fn() const { return fn_; }
   Function& fn() { return fn_; }
 
@@ -124,6 +134,10 @@ class PyFunction {
   std::vector<Tensor> args_;       // argument buffers, reused from call to call
   bool single_;
   bool allow_downcast_;
+  Mode mode_;
+  std::vector<Var> user_inputs_, user_outputs_;
+  Updates user_updates_;
+  Givens user_givens_;
 };
 
 py::dict stats_dict(const PlanStats& s) {
@@ -177,11 +191,14 @@ void bind_function(py::module_& m) {
       .value("DEBUG", Mode::Debug)
       .value("NAN_GUARD", Mode::NanGuard);
 
-  py::class_<PyFunction>(m, "Function", "A compiled nabla function; call it with numpy arrays or numbers.")
+  py::class_<PyFunction>(m, "Function", py::dynamic_attr(),
+                         "A compiled nabla function; call it with numpy arrays or numbers.")
       .def(py::init<const std::vector<Var>&, const std::vector<Var>&, const Updates&, const Givens&, Mode, bool, bool>(),
            py::arg("inputs"), py::arg("outputs"), py::arg("updates"), py::arg("givens"), py::arg("mode"),
            py::arg("single_output"), py::arg("allow_input_downcast"))
       .def("__call__", &PyFunction::call)
+      .def_property_readonly("_pickle_args", &PyFunction::pickle_args,
+                             "(inputs, outputs, updates, givens, mode, single_output, allow_input_downcast) as given.")
       .def_property_readonly("inputs", [](const PyFunction& f) { return f.fn().inputs(); })
       .def_property_readonly("outputs", [](const PyFunction& f) { return f.fn().outputs(); },
                              "The output Vars after rewrites.")

@@ -14,18 +14,18 @@ namespace {
 
 std::string g_internal_prefix;  // the nabla package directory, set by its __init__
 
-// File names live as long as the process: Loc keeps a raw pointer.
-const char* intern(const char* s) {
-  static std::unordered_set<std::string> names;
-  return names.insert(s).first->c_str();
-}
-
 bool internal(const char* file) {
   return !g_internal_prefix.empty() &&
          std::strncmp(file, g_internal_prefix.c_str(), g_internal_prefix.size()) == 0;
 }
 
 }  // namespace
+
+// File names live as long as the process: Loc keeps a raw pointer.
+const char* intern(const char* s) {
+  static std::unordered_set<std::string> names;
+  return names.insert(s).first->c_str();
+}
 
 Loc user_loc() {
   PyFrameObject* frame = PyEval_GetFrame();  // borrowed

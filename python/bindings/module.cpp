@@ -18,6 +18,7 @@ PYBIND11_MODULE(_nabla, m) {
   bind_random(m);
   bind_conv(m);
   bind_scan(m);
+  bind_pickling(m);
   py::module_ nn = m.def_submodule("nn", "layers, costs, networks and data sets (nn/)");
   bind_data(nn);
   bind_nn_layers(nn);
@@ -25,6 +26,7 @@ PYBIND11_MODULE(_nabla, m) {
   bind_nn_network(nn);
   bind_nn_network3(nn);
   bind_nn_recurrent(nn);
+  bind_nn_pickling(nn);
   py::module_ optim = m.def_submodule("optim", "optimizers and training schedules (optim/)");
   bind_optim(optim);
 }

@@ -1,6 +1,7 @@
 // Theano's RandomStreams: every draw is a Var whose state lives in a shared
 // variable that advances on each call of a compiled function.
 #include "bindings.hpp"
+#include "ops/random_streams_state.hpp"
 
 namespace nabla::python {
 
@@ -24,6 +25,8 @@ void bind_random(py::module_& m) {
         RunLock lock;
         r.seed(py::int_(py::reinterpret_borrow<py::object>(seed)).cast<uint64_t>());
       }, "Reseeds every stream drawn from this object.");
+  m.def("_stream_seed", &random_stream_seed, py::arg("seed"), py::arg("k"),
+        "The seed of the k-th stream of RandomStreams(seed) (its state is [that seed, 0]).");
 }
 
 }  // namespace nabla::python

@@ -37,9 +37,13 @@ from .gradient import grad  # noqa: E402
 from .scan_module import scan  # noqa: E402
 from . import scan_module  # noqa: E402,F401
 from . import printing  # noqa: E402
+from . import _pickling  # noqa: E402
+from ._pickling import UnpicklingError  # noqa: E402
 from .printing import debugprint, pydotprint  # noqa: E402
 from . import nn  # noqa: E402
 
+_pickling.install()  # pickle / copy.deepcopy of Vars, shared variables and functions
+
 __all__ = ["Var", "function", "shared", "grad", "config", "tensor", "printing", "debugprint", "pydotprint",
            "nn", "Mode", "NablaError", "ShapeError", "NablaTypeError", "NablaValueError", "GradError",
-           "set_num_threads", "num_threads"]
+           "set_num_threads", "num_threads", "UnpicklingError"]

@@ -2,6 +2,29 @@
 
 _FLOAT_TYPES = ("float32", "float64")
 _MODES = ("FAST_RUN", "FAST_COMPILE", "DebugMode", "NanGuardMode")
+# Settings Theano programs read, with Theano's defaults. Those nabla does not act
+# on are informational: nabla's compiler always runs its own pipeline for the mode.
+_DEFAULTS = {
+    "floatX": "float32",
+    "mode": "FAST_RUN",
+    "device": "cpu",
+    "optimizer": "fast_run",
+    "linker": "cvm",
+    "on_unused_input": "raise",
+    "exception_verbosity": "low",
+    "compute_test_value": "off",
+    "allow_gc": True,
+    "warn_float64": "ignore",
+    "cast_policy": "custom",
+    "deterministic": "default",
+    "profile": False,
+    "print_active_device": False,
+    "openmp": False,
+}
+_CHOICES = {
+    "on_unused_input": ("raise", "warn", "ignore"),
+    "optimizer": ("fast_run", "merge", "fast_compile", "None", "o4", "o3", "o2", "o1"),
+}
 
 
 class Config:
@@ -16,14 +39,18 @@ class Config:
         elementwise loops and GEMMs); the same setting as nabla.set_num_threads
         and the NABLA_NUM_THREADS environment variable. Results are the same on
         every run for a fixed thread count.
-    Other attributes (device, ...) are accepted and ignored, as scripts written
-    for Theano set them.
+    on_unused_input: function()'s default for inputs no output uses ("raise",
+        as Theano, "warn" or "ignore").
+    optimizer, linker, device, exception_verbosity, compute_test_value,
+        allow_gc, warn_float64, cast_policy, deterministic, profile: read by
+        Theano programs, here with Theano's defaults; nabla does not act on
+        them (its compiler runs its own pipeline per mode). Other attributes
+        are accepted and ignored, as scripts written for Theano set them.
     """
 
     def __init__(self):
-        object.__setattr__(self, "floatX", "float32")
-        object.__setattr__(self, "mode", "FAST_RUN")
-        object.__setattr__(self, "device", "cpu")
+        for name, value in _DEFAULTS.items():
+            object.__setattr__(self, name, value)
 
     @property
     def threads(self):
@@ -41,6 +68,8 @@ class Config:
             raise ValueError(f"config.floatX must be one of {_FLOAT_TYPES}, got {value!r}")
         if name == "mode" and value not in _MODES:
             raise ValueError(f"config.mode must be one of {_MODES}, got {value!r}")
+        if name in _CHOICES and value not in _CHOICES[name]:
+            raise ValueError(f"config.{name} must be one of {_CHOICES[name]}, got {value!r}")
         object.__setattr__(self, name, value)
 
     def __repr__(self):

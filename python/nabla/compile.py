@@ -8,7 +8,49 @@ from ._config import config
 from ._convert import Shape, as_var
 from ._nabla import Var
 
-__all__ = ["function", "shared", "Mode"]
+__all__ = ["function", "shared", "Mode", "UnusedInputError"]
+
+_ON_UNUSED = ("raise", "warn", "ignore")
+
+
+class UnusedInputError(_nabla.NablaValueError):
+    """An input of function() that no output or update depends on (Theano's
+    theano.compile.function_module.UnusedInputError)."""
+
+
+def _used_keys(roots, givens):
+    """The identities of every Var the roots depend on, following givens'
+    replacements where their targets are reached."""
+    replace = {_nabla._var_key(t): v for t, v in givens}
+    seen, stack = set(), list(roots)
+    while stack:
+        v = stack.pop()
+        key = _nabla._var_key(v)
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in replace:
+            stack.append(replace[key])
+        stack.extend(v.inputs)
+    return seen
+
+
+def _check_unused(inputs, outs, updates, givens, on_unused_input):
+    policy = config.on_unused_input if on_unused_input is None else on_unused_input
+    if policy not in _ON_UNUSED:
+        raise ValueError(f"nabla.function: on_unused_input must be one of {_ON_UNUSED}, got {policy!r}")
+    if policy == "ignore" or not inputs:
+        return
+    used = _used_keys(list(outs) + [u for _, u in updates], givens)
+    for k, v in enumerate(inputs):
+        if v.role != "input" or _nabla._var_key(v) in used:
+            continue  # (a non-input is refused by the compiler, with its own message)
+        message = (f"nabla.function: input {k} ({v.label}, created at {v.location}) is not used to compute the "
+                   "outputs or updates; remove it, or pass on_unused_input='warn' or 'ignore' to allow it")
+        if policy == "raise":
+            raise UnusedInputError(message)
+        import warnings
+        warnings.warn(message, stacklevel=3)
 
 Mode = _nabla.Mode
 
@@ -63,6 +105,10 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
         (a float64 array for a float32 input); otherwise that is a TypeError.
     mode: "FAST_RUN" (default: config.mode), "FAST_COMPILE", "DebugMode" or
         "NanGuardMode" (stops at the first NaN/Inf and names the step).
+    name: kept as f.name (and through pickling), as Theano's.
+    on_unused_input: an input that no output or update depends on is an
+        UnusedInputError ("raise", Theano's default, from
+        config.on_unused_input), a warning ("warn"), or allowed ("ignore").
     profile: time every step of every call (Theano's profile=True); the
         table is f.profile_text(): seconds per op, then the slowest steps
         with the line that built each. NABLA_PROFILE=1 profiles every
@@ -84,8 +130,10 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
         outs = [as_var(outputs)]
     else:
         outs = [as_var(o) for o in outputs]
-    fn = _nabla.Function(inputs, outs, _pairs(updates, "updates"), _pairs(givens, "givens"), _mode(mode),
-                         single, bool(allow_input_downcast))
+    updates, givens = _pairs(updates, "updates"), _pairs(givens, "givens")
+    _check_unused(inputs, outs, updates, givens, on_unused_input)
+    fn = _nabla.Function(inputs, outs, updates, givens, _mode(mode), single, bool(allow_input_downcast))
+    fn.name = name  # Theano's Function.name (kept when pickled)
     if profile:
         fn.enable_profile(True)
     return fn

@@ -248,3 +248,17 @@ def test_mistakes_raise_errors_that_name_them():
     # The step's own mistakes carry the user's line.
     with pytest.raises(ValueError, match="test_scan.py"):
         theano.scan(lambda xt: T.dot(xt, T.zeros((5, 5), dtype=F64)), sequences=x.reshape((-1, 3)))
+
+
+def test_a_compiled_scan_pickles_and_deepcopies_within_the_process():
+    import copy
+    import pickle
+    x = T.matrix("x", dtype=F64)
+    W = theano.shared(np.eye(2) * 0.5, name="W")
+    h, _ = theano.scan(lambda xt, hp: T.tanh(T.dot(hp, W) + xt), sequences=x, outputs_info=T.zeros((2,), dtype=F64))
+    f = theano.function([x], [h, T.grad(T.sum(h), W)])
+    xv = np.arange(6.0).reshape(3, 2) / 6
+    want = f(xv)
+    for g in (pickle.loads(pickle.dumps(f, protocol=2)), copy.deepcopy(f)):
+        for a, b in zip(g(xv), want):
+            np.testing.assert_array_equal(a, b)

@@ -40,3 +40,7 @@ __all__ = ["ACTIVATIONS", "activate", "linear", "relu", "sigmoid", "softmax", "t
            "SGD", "Adagrad", "Adam", "EarlyStopping", "Momentum", "Nesterov", "Optimizer", "PlateauSchedule",
            "RMSProp", "make_optimizer",
            "SharedData", "Trainer", "checkpoint_summary"]
+
+from . import _pickling as _layer_pickling  # noqa: E402
+
+_layer_pickling.install()  # pickle / copy.deepcopy of layers

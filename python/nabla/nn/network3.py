@@ -63,8 +63,27 @@ class Network3:
 
     def __init__(self, layers, mini_batch_size, seed=12345678, init="network3"):
         self.layers = list(layers)  # also keeps layers written in Python alive
+        self._seed, self._init = seed, init
         self._net = _nabla.nn.Network3(self.layers, mini_batch_size, seed, init)
         self.last_result = None
+
+    def __getstate__(self):
+        """Pickled: the layers (with their shared variables) and the settings;
+        the C++ network is wired again on load, keeping the layers' values.
+        last_result (a training log) is not kept."""
+        return {"format": 1, "layers": self.layers, "mini_batch_size": self.mini_batch_size,
+                "seed": self._seed, "init": self._init}
+
+    def __setstate__(self, state):
+        from .._pickling import UnpicklingError
+        if not isinstance(state, dict) or state.get("format") != 1:
+            raise UnpicklingError("nabla: cannot unpickle a Network3: expected a format-1 state")
+        layers = state["layers"]
+        params = [p for layer in layers for p in (layer.params() if callable(layer.params) else layer.params)]
+        values = [p.get_value() for p in params]
+        self.__init__(layers, state["mini_batch_size"], state["seed"], state["init"])  # draws initial values
+        for p, v in zip(params, values):
+            p.set_value(v)
 
     mini_batch_size = property(lambda self: self._net.mini_batch_size)
     params = property(lambda self: self._net.params, doc="Every layer's w and b (shared Vars).")
