@@ -9,6 +9,7 @@
 
 #include "core/dispatch.hpp"
 #include "core/graph.hpp"
+#include "core/interrupt.hpp"
 #include "core/program.hpp"
 #include "core/runtime.hpp"
 
@@ -165,11 +166,39 @@ void Program::apply_updates() {
   }
 }
 
+void Program::plan_shared_access() {
+  for (const auto& leaf : shared_leaves_) shared_access.push_back({leaf.second, false});
+  if (reference)
+    for (const auto& a : reference->shared_access) shared_access.push_back(a);
+  for (const auto& u : updates_) shared_access.push_back({u.target, true});
+  shared_locks = SharedVarLocks::plan(shared_access);
+  interruptible_steps_ = steps.size();
+  for (size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].inplace >= 0) {
+      interruptible_steps_ = i;
+      break;
+    }
+}
+
+namespace {
+[[noreturn]] void throw_interrupted() {
+  throw Interrupted("nabla: call interrupted before its updates were applied (nothing was changed)");
+}
+}  // namespace
+
+void Program::run_steps() {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (i <= interruptible_steps_ && interrupt_requested()) throw_interrupted();
+    run_step(steps[i]);
+  }
+}
+
 void Program::run_steps_profiled() {
   using clock = std::chrono::steady_clock;
   profile.step_seconds.resize(steps.size(), 0.0);
   ++profile.calls;
   for (size_t i = 0; i < steps.size(); ++i) {
+    if (i <= interruptible_steps_ && interrupt_requested()) throw_interrupted();
     const auto t0 = clock::now();
     run_step(steps[i]);
     profile.step_seconds[i] += std::chrono::duration<double>(clock::now() - t0).count();
@@ -197,7 +226,7 @@ const std::vector<Tensor>& Program::run(const std::vector<Tensor>& args, bool do
   if (profile.enabled) {
     run_steps_profiled();
   } else {
-    for (Step& s : steps) run_step(s);
+    run_steps();
   }
   for (size_t k = 0; k < output_index_.size(); ++k) results_[k] = values_[size_t(output_index_[k])];
   if (do_updates) apply_updates();
