@@ -10,6 +10,7 @@
 #include "core/dispatch.hpp"
 #include "core/graph.hpp"
 #include "core/interrupt.hpp"
+#include "core/nan_guard.hpp"
 #include "core/program.hpp"
 #include "core/runtime.hpp"
 
@@ -119,22 +120,7 @@ void Program::run_step(Step& s) {
   } catch (const std::exception& e) {
     rethrow_with_context(s.var, s.in_ptrs.data(), n, e);
   }
-  if (mode == Mode::NanGuard && is_float(out.dtype())) {
-    bool finite = dispatch_float(out.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T* p = out.data<T>();
-      for (int64_t i = 0; i < out.size(); ++i)
-        if (!std::isfinite(p[i])) return false;
-      return true;
-    });
-    if (!finite) {
-      std::string shapes;
-      for (int k = 0; k < n; ++k) shapes += (k ? ", " : "") + s.in_ptrs[size_t(k)]->shape().str();
-      throw ValueError("nabla: NanGuard: " + s.op->signature() + " " + s.var.label() +
-                       " produced NaN or Inf from inputs of shapes " + shapes +
-                       "\n  in the expression created at " + s.var.loc().str());
-    }
-  }
+  if (mode == Mode::NanGuard) nan_guard_step(s.var, s.op->signature(), s.in_ptrs.data(), n, out);
 }
 
 void Program::apply_updates() {
@@ -223,6 +209,10 @@ const std::vector<Tensor>& Program::run(const std::vector<Tensor>& args, bool do
     if (input_index_[k] >= 0) values_[size_t(input_index_[k])] = args[k];
   }
   for (auto& [i, impl] : shared_leaves_) values_[size_t(i)] = *impl->value;
+  if (mode == Mode::NanGuard) {
+    for (size_t k = 0; k < args.size(); ++k) nan_guard_leaf(inputs[k], args[k], "function argument " + std::to_string(k));
+    for (auto& [i, impl] : shared_leaves_) nan_guard_leaf(vars[size_t(i)], values_[size_t(i)], "shared variable");
+  }
   if (profile.enabled) {
     run_steps_profiled();
   } else {
