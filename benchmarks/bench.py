@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 from measured_run import run_measured
+from reference_cli import write_json_atomically
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TORCH_MISSING = 3  # torch_eager.py's and torch_conv.py's exit status when torch cannot be imported
@@ -268,8 +269,8 @@ def main():
         results = [run_workload(WORKLOADS[w], args, workdir) for w in args.workloads]
     print_table(results)
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"machine": info, "epochs": args.epochs, "seed": args.seed, "workloads": results}, f, indent=1)
+        write_json_atomically(args.json, {"machine": info, "epochs": args.epochs, "seed": args.seed,
+                                          "workloads": results})
         print(f"all figures in {args.json}")
     problems = [f"{r['workload']} {p}: {f['status']}" for r in results for p, f in r["programs"].items()
                 if f["status"] in ("failed", "missing")]

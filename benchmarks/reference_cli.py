@@ -6,6 +6,23 @@ import json
 import os
 import resource
 import statistics
+import tempfile
+
+
+def write_json_atomically(path, value):
+    """json.dump to a temporary file beside path, fsync, rename: a crash mid-write keeps the old file."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(value, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -70,8 +87,7 @@ def report(program, args, epoch_seconds, test_accuracy, validation_accuracy):
         "peak_rss_mb": peak_rss_mb(),
     }
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=1)
+        write_json_atomically(args.json, result)
     print(f"{program}: {len(epoch_seconds)} epochs, median {statistics.median(epoch_seconds):.3f} s/epoch, "
           f"test accuracy {100 * test_accuracy[-1]:.2f}%, validation {100 * validation_accuracy[-1]:.2f}%, "
           f"peak RSS {result['peak_rss_mb']:.0f} MB")

@@ -139,8 +139,7 @@ def main():
         "peak_rss_mb": reference_cli.peak_rss_mb(),
     }
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=1)
+        reference_cli.write_json_atomically(args.json, result)
     print(f"torch-conv: {len(epoch_seconds)} epochs, median {sorted(epoch_seconds)[len(epoch_seconds) // 2]:.3f} "
           f"s/epoch, test accuracy {100 * test_accuracy[-1]:.2f}%, peak RSS {result['peak_rss_mb']:.0f} MB")
 

@@ -131,6 +131,7 @@ Program::Program(const std::vector<Var>& in, const std::vector<Var>& outs, const
   if (const char* env = std::getenv("NABLA_PRINT_PROGRAMS"); env && std::string(env) == "1") print_profile();
   if (mode == Mode::Debug)
     reference = std::make_shared<Program>(in, outs, user_updates, givens, Mode::FastCompile);
+  plan_shared_access();
 }
 
 void Program::print_profile() const {

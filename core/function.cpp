@@ -8,15 +8,18 @@
 
 namespace nabla {
 
+
 const std::vector<Tensor>& Function::operator()(const std::vector<Tensor>& args) {
   if (!prog_) throw ValueError("nabla: calling an empty Function (build it with nabla::function)");
   std::lock_guard<std::mutex> lock(prog_->call_mutex);
+  SharedVarLocks shared(prog_->shared_locks);
   return run_locked(args);
 }
 
 std::vector<Tensor> Function::call_copy(const std::vector<Tensor>& args) {
   if (!prog_) throw ValueError("nabla: calling an empty Function (build it with nabla::function)");
   std::lock_guard<std::mutex> lock(prog_->call_mutex);
+  SharedVarLocks shared(prog_->shared_locks);  // outputs may view a shared buffer: copy before unlocking
   std::vector<Tensor> out;
   for (const Tensor& t : run_locked(args)) out.push_back(t.copy());
   return out;

@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/grad_origin.hpp"
 #include "core/graph.hpp"
 #include "core/op.hpp"
 #include "core/registry.hpp"
@@ -83,7 +84,9 @@ std::vector<Var> grad(const Var& cost, const std::vector<Var>& wrt, Disconnected
     std::vector<Var> gin;
     {
       ScopedLoc at(v.loc());  // gradient nodes point at the line of the forward expression
+      const uint64_t first = next_var_id() + 1;
       gin = v.op()->pullback(ins, v, g);
+      note_gradient_nodes(first, next_var_id() + 1, v);  // ...and know which one they differentiate
     }
     if (gin.size() != ins.size())
       throw GradError("nabla: grad: the pullback of " + v.op()->signature() + " returned " +

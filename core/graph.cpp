@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "core/grad_origin.hpp"
 #include "core/op.hpp"
 #include "core/runtime.hpp"
 
@@ -75,7 +76,9 @@ Var with_inputs(const Var& v, std::vector<Var> inputs) {
   impl->loc = v.loc();
   impl->id = next_var_id();
   impl->node = std::make_shared<Node>(Node{v.node()->op, std::move(inputs)});
-  return Var(impl);
+  Var rebuilt(impl);
+  inherit_gradient_origin(v, rebuilt);
+  return rebuilt;
 }
 
 Var rebuilt_over(const Var& v, const VarMemo& memo) {

@@ -9,6 +9,8 @@
 
 #include "core/dispatch.hpp"
 #include "core/graph.hpp"
+#include "core/interrupt.hpp"
+#include "core/nan_guard.hpp"
 #include "core/program.hpp"
 #include "core/runtime.hpp"
 
@@ -118,22 +120,7 @@ void Program::run_step(Step& s) {
   } catch (const std::exception& e) {
     rethrow_with_context(s.var, s.in_ptrs.data(), n, e);
   }
-  if (mode == Mode::NanGuard && is_float(out.dtype())) {
-    bool finite = dispatch_float(out.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T* p = out.data<T>();
-      for (int64_t i = 0; i < out.size(); ++i)
-        if (!std::isfinite(p[i])) return false;
-      return true;
-    });
-    if (!finite) {
-      std::string shapes;
-      for (int k = 0; k < n; ++k) shapes += (k ? ", " : "") + s.in_ptrs[size_t(k)]->shape().str();
-      throw ValueError("nabla: NanGuard: " + s.op->signature() + " " + s.var.label() +
-                       " produced NaN or Inf from inputs of shapes " + shapes +
-                       "\n  in the expression created at " + s.var.loc().str());
-    }
-  }
+  if (mode == Mode::NanGuard) nan_guard_step(s.var, s.op->signature(), s.in_ptrs.data(), n, out);
 }
 
 void Program::apply_updates() {
@@ -165,11 +152,39 @@ void Program::apply_updates() {
   }
 }
 
+void Program::plan_shared_access() {
+  for (const auto& leaf : shared_leaves_) shared_access.push_back({leaf.second, false});
+  if (reference)
+    for (const auto& a : reference->shared_access) shared_access.push_back(a);
+  for (const auto& u : updates_) shared_access.push_back({u.target, true});
+  shared_locks = SharedVarLocks::plan(shared_access);
+  interruptible_steps_ = steps.size();
+  for (size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].inplace >= 0) {
+      interruptible_steps_ = i;
+      break;
+    }
+}
+
+namespace {
+[[noreturn]] void throw_interrupted() {
+  throw Interrupted("nabla: call interrupted before its updates were applied (nothing was changed)");
+}
+}  // namespace
+
+void Program::run_steps() {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (i <= interruptible_steps_ && interrupt_requested()) throw_interrupted();
+    run_step(steps[i]);
+  }
+}
+
 void Program::run_steps_profiled() {
   using clock = std::chrono::steady_clock;
   profile.step_seconds.resize(steps.size(), 0.0);
   ++profile.calls;
   for (size_t i = 0; i < steps.size(); ++i) {
+    if (i <= interruptible_steps_ && interrupt_requested()) throw_interrupted();
     const auto t0 = clock::now();
     run_step(steps[i]);
     profile.step_seconds[i] += std::chrono::duration<double>(clock::now() - t0).count();
@@ -194,10 +209,14 @@ const std::vector<Tensor>& Program::run(const std::vector<Tensor>& args, bool do
     if (input_index_[k] >= 0) values_[size_t(input_index_[k])] = args[k];
   }
   for (auto& [i, impl] : shared_leaves_) values_[size_t(i)] = *impl->value;
+  if (mode == Mode::NanGuard) {
+    for (size_t k = 0; k < args.size(); ++k) nan_guard_leaf(inputs[k], args[k], "function argument " + std::to_string(k));
+    for (auto& [i, impl] : shared_leaves_) nan_guard_leaf(vars[size_t(i)], values_[size_t(i)], "shared variable");
+  }
   if (profile.enabled) {
     run_steps_profiled();
   } else {
-    for (Step& s : steps) run_step(s);
+    run_steps();
   }
   for (size_t k = 0; k < output_index_.size(); ++k) results_[k] = values_[size_t(output_index_[k])];
   if (do_updates) apply_updates();

@@ -11,6 +11,7 @@
 #include "core/function.hpp"
 #include "core/op.hpp"
 #include "core/run_profile.hpp"
+#include "core/shared_locks.hpp"
 
 namespace nabla {
 
@@ -59,6 +60,10 @@ class Program {
   std::vector<Step> steps;
   std::shared_ptr<Program> reference;  // Debug mode: the unoptimized program
   std::mutex call_mutex;               // one call at a time (Function::operator())
+  // The locks of every shared variable the call reads or updates (the Debug
+  // reference's too): core/shared_locks.hpp.
+  std::vector<SharedVarLocks::Access> shared_access;
+  SharedVarLocks::Plan shared_locks;
   RunProfile profile;                  // seconds per step, when enabled
 
  private:
@@ -76,6 +81,8 @@ class Program {
   void run_step(Step& s);
   void run_steps_profiled();
   void apply_updates();
+  void plan_shared_access();
+  void run_steps();
 
   std::vector<Tensor> values_;
   std::vector<std::shared_ptr<Buffer>> slots_;
@@ -85,6 +92,9 @@ class Program {
   std::vector<UpdatePlan> updates_;
   std::vector<Tensor> results_;
   uint64_t allocs_this_call_ = 0;
+  // Steps before the first one that writes a shared variable in place: a call
+  // may stop before any of them (interrupt_requested()) with nothing updated.
+  size_t interruptible_steps_ = 0;
 };
 
 }  // namespace nabla

@@ -1,5 +1,6 @@
 #include <xmmintrin.h>
 #include "core/runtime.hpp"
+#include "core/run_errors.hpp"
 #include "core/version.hpp"
 
 #include <cstdlib>
@@ -76,6 +77,7 @@ void rethrow_with_context(const Var& v, const Tensor* const* in, int n_in, const
                     v.loc().str();
   if (dynamic_cast<const ShapeError*>(&e)) throw ShapeError(msg);
   if (dynamic_cast<const TypeError*>(&e)) throw TypeError(msg);
+  if (dynamic_cast<const IndexError*>(&e)) throw IndexError(msg);
   if (dynamic_cast<const ValueError*>(&e)) throw ValueError(msg);
   if (dynamic_cast<const MemoryError*>(&e)) throw MemoryError(msg);
   throw Error(msg);

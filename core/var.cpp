@@ -1,11 +1,13 @@
 #include "core/var.hpp"
 
 #include <atomic>
+#include <mutex>
 #include <unordered_map>
 
 #include "core/graph.hpp"
 #include "core/op.hpp"
 #include "core/registry.hpp"
+#include "core/shared_locks.hpp"
 
 namespace nabla {
 
@@ -44,6 +46,7 @@ static void require_value(const Var& v, const char* what) {
 
 Tensor Var::get_value() const {
   require_value(*this, "get_value");
+  std::shared_lock<std::shared_mutex> lock(shared_var_lock(p_.get()));
   return p_->value->copy();
 }
 
@@ -66,6 +69,7 @@ void Var::set_value(const Tensor& v) {
                      " differs from the variable's " + shape().str() +
                      " (graphs were checked against it; create a new shared variable instead)");
   // Write into the existing buffer, so compiled functions keep reading the same memory.
+  std::unique_lock<std::shared_mutex> lock(shared_var_lock(p_.get()));
   p_->value->copy_from(v);
 }
 

@@ -75,7 +75,7 @@ Var log_likelihood_cost(const Var& a, const Var& labels) {
   const SoftmaxOp* sm = op_as<SoftmaxOp>(a);
   const Var log_a = sm && !sm->is_log() ? log_softmax(a.inputs()[0]) : log(a);
   const Var n = a.shape()[0] >= 0 ? Var(constant(double(a.shape()[0]), DType::Int64)) : shape_i(a, 0);
-  return -mean(take2d(log_a, arange(Dim(n)), labels));
+  return -mean(take2d(log_a, arange(Dim(n)), class_labels(labels, a, "log_likelihood_cost")));
 }
 
 Var l2_norm_squared(const std::vector<Var>& weights) {

@@ -2,7 +2,6 @@
 // header that names the source (its checksum), the seed and the sizes, and a
 // checksum of the payload, so a truncated, corrupted or stale file is noticed
 // and rebuilt instead of silently training on wrong data.
-#include <unistd.h>
 #include <zlib.h>
 
 #include <cmath>
@@ -12,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "nn/expand_mnist.hpp"
 
@@ -108,20 +108,13 @@ std::string read_cache(const std::string& path, const Header& want, Bytes& out) 
 
 void write_cache(const std::string& path, Header h, const Bytes& b) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    h.payload_crc = b.checksum();
-    f.write(reinterpret_cast<const char*>(&h), sizeof h);
-    f.write(reinterpret_cast<const char*>(b.pixels.data()), std::streamsize(b.pixels.size()));
-    f.write(reinterpret_cast<const char*>(b.labels.data()), std::streamsize(b.labels.size()));
-    if (!f) {
-      std::filesystem::remove(tmp);
-      throw ValueError("nabla: cannot write the expanded-MNIST cache " + tmp);
-    }
-  }
+  h.payload_crc = b.checksum();
   // Readers see the old file or the complete new one, never a partial write.
-  std::filesystem::rename(tmp, path);
+  write_file_atomically(path,
+                        {std::string_view(reinterpret_cast<const char*>(&h), sizeof h),
+                         std::string_view(reinterpret_cast<const char*>(b.pixels.data()), b.pixels.size()),
+                         std::string_view(reinterpret_cast<const char*>(b.labels.data()), b.labels.size())},
+                        "writing the expanded-MNIST cache");
 }
 
 }  // namespace

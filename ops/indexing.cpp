@@ -5,6 +5,7 @@
 
 #include "core/dispatch.hpp"
 #include "core/op.hpp"
+#include "core/run_errors.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
 #include "ops/indexing_ops.hpp"
@@ -139,7 +140,7 @@ void require_int_scalar(const Type& t, size_t i) {
     throw TypeError("index input " + std::to_string(i) + " must be an integer scalar, got " + t.str());
 }
 
-// A single index, negative from the end; out of range is a ValueError.
+// A single index, negative from the end; out of range is an IndexError.
 int64_t adjust_index(int64_t i, int64_t n, int axis) {
   int64_t j = i < 0 ? i + n : i;
   if (j < 0 || j >= n)
@@ -397,10 +398,10 @@ inline int64_t pair_offset(const Tensor& rows, const Tensor& cols, int64_t k, co
   const int64_t r = index_at(rows, k), c = index_at(cols, k);
   const int64_t rr = r < 0 ? r + xs[0] : r, cc = c < 0 ? c + xs[1] : c;
   if (rr < 0 || rr >= xs[0])
-    throw ValueError("row index " + std::to_string(r) + " (rows[" + std::to_string(k) +
+    throw IndexError("row index " + std::to_string(r) + " (rows[" + std::to_string(k) +
                      "]) is out of range for axis 0 with size " + std::to_string(xs[0]));
   if (cc < 0 || cc >= xs[1])
-    throw ValueError("column index " + std::to_string(c) + " (cols[" + std::to_string(k) +
+    throw IndexError("column index " + std::to_string(c) + " (cols[" + std::to_string(k) +
                      "]) is out of range for axis 1 with size " + std::to_string(xs[1]));
   return rr * xs[1] + cc;
 }

@@ -67,6 +67,7 @@ Var matching_logits(const Var& z, const Var& rows, const Var& y) {
   const int64_t m = rows.shape()[0], n = z.shape()[0];
   if (is_shape_of(stop, z, 0) || (m >= 0 && m == n)) return z;
   if (is_shape_of(stop, y, 0)) return slice(z, 0, stop);
+  if (op_as<ClassLabelsOp>(y) && is_shape_of(stop, y.inputs()[0], 0)) return slice(z, 0, stop);
   return Var();  // a symbolic length unrelated to z or y: leave it
 }
 
@@ -76,7 +77,7 @@ Var fused_xent(const Var& v) {
   if (!is_log_softmax(ls) || ls.rank() != 2) return Var();
   const Var zz = matching_logits(ls.inputs()[0], rows, y);
   if (!zz.defined()) return Var();
-  return neg(softmax_xent(zz, y, v.loc()), v.loc());
+  return neg(softmax_xent_indexing(zz, y, v.loc()), v.loc());
 }
 
 // sum(x, axis=-1, keepdims=True)
@@ -145,7 +146,7 @@ Var stable_softmax_grad(const Var& v) {
     const auto& in = G.inputs();  // zeros, rows, y, gv
     if (zero_fill_like_logits(in[0], z, s)) {
       const Var zz = matching_logits(z, in[1], in[2]);
-      if (zz.defined() && zz.same(z)) return softmax_xent_grad(z, in[2], neg(in[3], v.loc()), v.loc());
+      if (zz.defined() && zz.same(z)) return softmax_xent_grad_indexing(z, in[2], neg(in[3], v.loc()), v.loc());
       // Not provably one label per row: keep the scatter, but over zeros shaped
       // from s, so the forward's log_softmax is not kept alive for its shape.
       G = inc_take2d(zeros_like(s, v.loc()), in[1], in[2], in[3], v.loc());

@@ -274,9 +274,12 @@ class ReduceKernel final : public ReduceOp {
     if (!is_float(x.dtype())) return no_gradient(in);
     Var gx = broadcast_like(expand_reduced(g, axes(), x.rank(), keepdims()), x);
     if (kind() == Red::Sum) return {gx};
-    // Only the elements equal to the extreme receive the gradient (all of them on ties).
-    Var hit = eq(x, expand_reduced(out, axes(), x.rank(), keepdims()));
-    return {mul(gx, cast(hit, x.dtype()))};
+    // Only the elements equal to the extreme receive the gradient; ties share it
+    // evenly, so the contributions sum to g (a subgradient, as torch.amax and
+    // JAX do; docs/gradient_conventions.rst).
+    Var hit = cast(eq(x, expand_reduced(out, axes(), x.rank(), keepdims())), x.dtype());
+    Var ties = sum(hit, Axes(axes()), true);
+    return {mul(gx, div(hit, ties))};
   }
 };
 

@@ -21,7 +21,10 @@ struct TrainerCheckpointHead {
   bool stopped = false;
   std::string shuffle_engine;  // std::mt19937_64's text form
 };
-// Reads them from `r` (optim/trainer_checkpoint.cpp, beside the writer);
+// The "kind" string every trainer checkpoint starts with.
+constexpr const char* kTrainerCheckpointKind = "nabla.optim.Trainer";
+
+// Reads them from `r` (optim/trainer_checkpoint_head.cpp);
 // fails naming the file unless it is a trainer checkpoint.
 TrainerCheckpointHead read_trainer_head(CheckpointReader& r);
 

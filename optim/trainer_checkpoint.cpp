@@ -14,8 +14,6 @@
 namespace nabla::optim {
 
 namespace {
-constexpr const char* kKind = "nabla.optim.Trainer";
-
 std::string shape_and_dtype(DType d, const Shape& s) { return s.str() + " " + dtype_name(d); }
 }  // namespace
 
@@ -39,7 +37,7 @@ std::vector<Var> Trainer::state_variables() const {
 
 void Trainer::save_checkpoint(const std::string& path) const {
   CheckpointWriter w;
-  w.str(kKind);
+  w.str(kTrainerCheckpointKind);
   w.i64(data_.size);
   w.i64(options_.mini_batch_size);
   const std::vector<Var> vars = state_variables();
@@ -64,20 +62,6 @@ void Trainer::save_checkpoint(const std::string& path) const {
   }
   if (checkpoint_client_.save) checkpoint_client_.save(w);
   write_checkpoint(path, w.payload());
-}
-
-TrainerCheckpointHead read_trainer_head(CheckpointReader& r) {
-  TrainerCheckpointHead h;
-  const std::string kind = r.str("kind");
-  if (kind != kKind) r.fail("not a trainer checkpoint (kind '" + kind + "')");
-  h.training_size = r.i64("training set size");
-  h.mini_batch_size = r.i64("mini-batch size");
-  const uint64_t count = r.u64("variable count");
-  for (uint64_t k = 0; k < count; ++k) h.variables.push_back(r.tensor("variable"));
-  h.steps_done = r.i64("steps done");
-  h.stopped = r.u64("stopped") != 0;
-  h.shuffle_engine = r.str("shuffle engine");
-  return h;
 }
 
 void Trainer::load_checkpoint(const std::string& path) {

@@ -99,7 +99,12 @@ def headline(fig, result):
 def save(fig, out_dir, name):
     path = os.path.join(out_dir, name)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    # Atomically (temporary file, fsync, rename): an interrupted plot keeps the old picture.
+    tmp = f"{path}.tmp-{os.getpid()}"
+    fig.savefig(tmp, dpi=100, format=os.path.splitext(path)[1][1:])
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
     plt.close(fig)
     print(f"wrote {path}")
     return path

@@ -49,7 +49,12 @@ def load_results(results_dir):
 def save(fig, out_dir, name):
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, name)
-    fig.savefig(path, dpi=120, bbox_inches="tight")
+    # Atomically (temporary file, fsync, rename): an interrupted plot keeps the old picture.
+    tmp = f"{path}.tmp-{os.getpid()}"
+    fig.savefig(tmp, dpi=120, bbox_inches="tight", format=os.path.splitext(path)[1][1:])
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
     plt.close(fig)
     print(f"wrote {path}")
 

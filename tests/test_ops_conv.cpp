@@ -8,6 +8,7 @@
 #include "alloc_counter.hpp"
 #include "compile_helpers.hpp"
 #include "op_table.hpp"
+#include "ops/nnet_ops.hpp"
 
 using namespace nabla;
 
@@ -211,6 +212,10 @@ const bool row_xent_grad = add_op_row(
     {"softmax_xent_grad", {sample({4, 5}, -2, 2, 243), ints({1, 0, 3, 4}, {4}, DType::Int32), sample({4}, -1, 1, 244)},
      [](const VIn& v) { return softmax_xent_grad(v[0], v[1], v[2]); }, {0, 2}, 2,
      [](const In& t) { return ref_xent(t[0], t[1], &t[2]); }});
+// class_labels passes valid labels through unchanged (its refusals: test_label_range.cpp).
+const bool row_class_labels = add_op_row({"class_labels", {ints({0, 4, 2, 2}, {4}), sample({4, 5}, -1, 1, 245)},
+                                          [](const VIn& v) { return class_labels(v[0], v[1], "a test"); }, {}, 0,
+                                          [](const In& t) { return t[0]; }});
 
 void check_close(const Tensor& got, const Tensor& want, double tol) {
   REQUIRE(got.shape() == want.shape());

@@ -230,7 +230,7 @@ TEST_CASE("reductions: fast paths agree with the reference in float32") {
   CHECK(allclose(eval(sum(constant(s1), {0, 3})), ref_reduce(s1, {0, 3}, false, add_d, 0), 1e-12, 1e-12));
 }
 
-TEST_CASE("reductions: argmax picks the first of ties, max gives ties the gradient") {
+TEST_CASE("reductions: argmax picks the first of ties, max ties share the gradient evenly") {
   Var x = constant(Tensor::from<double>({1, 3, 3, 0, 2, 2, 5, 5, 5}, {3, 3}));
   CHECK(eval(argmax(x)).to_vector() == std::vector<double>{1, 1, 0});
   CHECK(eval(argmax(x, 0)).to_vector() == std::vector<double>{2, 2, 2});
@@ -238,7 +238,8 @@ TEST_CASE("reductions: argmax picks the first of ties, max gives ties the gradie
   Var y = input(DType::Float64, {3, 3}, "y");
   Bindings bind{{y, Tensor::from<double>({1, 3, 3, 0, 2, 2, 5, 5, 5}, {3, 3})}};
   Tensor g = eval(grad(sum(max(y, 1)), y), bind);
-  CHECK(g.to_vector() == std::vector<double>{0, 1, 1, 0, 1, 1, 1, 1, 1});
+  const double third = 1.0 / 3.0;  // docs/gradient_conventions.rst
+  CHECK(g.to_vector() == std::vector<double>{0, 0.5, 0.5, 0, 0.5, 0.5, third, third, third});
   Tensor gm = eval(grad(sum(min(y, 0)), y), bind);
   CHECK(gm.to_vector() == std::vector<double>{0, 0, 0, 1, 1, 1, 0, 0, 0});
   // NaN propagates through max, as in numpy.

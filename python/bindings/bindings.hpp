@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/core.hpp"
+#include "core/interrupt.hpp"
 #include "ops/ops.hpp"
 
 namespace py = pybind11;
@@ -55,23 +56,52 @@ struct AtUser {
   AtUser() : loc(user_loc()), scope(loc) {}
 };
 
-// ---- one thread at a time in the C++ runtime (function.cpp) ---------------------
-// Compiled functions run without the GIL and swap shared buffers; calls, compiles
-// and shared-value access from several Python threads take this lock in turn.
-// Waiting for it releases the GIL, so a thread holding it can always finish.
-// It is recursive: Python code called back from inside a training loop (which
-// holds it) may run compiled functions itself. While held, denormals flush to
-// zero as the C++ runtime wants (unless NABLA_DENORMALS=1); the caller's float
-// mode comes back afterwards, so numpy in the same process keeps IEEE subnormals.
+// ---- Ctrl-C (interrupt.cpp) -------------------------------------------------------
+// Makes the main thread's compiled calls stop between steps on Ctrl-C (they
+// throw Interrupted, nothing updated); other threads are never interrupted.
+class PyInterruptScope {
+ public:
+  PyInterruptScope();
+ private:
+  InterruptScope scope_;
+};
+// Sets KeyboardInterrupt (or what Python's SIGINT handler raises) as the error.
+void raise_keyboard_interrupt();
+// Wraps Python's SIGINT handler and notes the main thread (at import).
+void init_interrupts();
+
+// ---- the C++ runtime's float mode ------------------------------------------------
+// While C++ runs, denormals flush to zero as the runtime wants (unless
+// NABLA_DENORMALS=1); the caller's float mode comes back afterwards, so numpy
+// in the same process keeps IEEE subnormals.
+class FloatModeScope {
+ public:
+  FloatModeScope();
+  ~FloatModeScope();
+  FloatModeScope(const FloatModeScope&) = delete;
+  FloatModeScope& operator=(const FloatModeScope&) = delete;
+ private:
+  unsigned saved_float_mode_;
+};
+
+// ---- one thread at a time in the C++ trainers and networks (function.cpp) --------
+// Compiled functions called from Python take only their own lock (function.cpp)
+// and the locks of the shared variables they touch (core/function.hpp), so
+// independent functions run in parallel. Everything else that runs C++ code
+// over networks and trainers (Network.SGD, Trainer.fit, compiles, seeding)
+// takes this lock in turn. Waiting for it releases the GIL, so a thread holding
+// it can always finish. It is recursive: Python code called back from inside a
+// training loop (which holds it) may use those objects itself. It also sets the
+// float mode and makes the main thread interruptible by Ctrl-C.
 class RunLock {
  public:
   RunLock();
-  ~RunLock();
   RunLock(const RunLock&) = delete;
   RunLock& operator=(const RunLock&) = delete;
  private:
   std::unique_lock<std::recursive_mutex> lock_;
-  unsigned saved_float_mode_;
+  FloatModeScope float_mode_;
+  PyInterruptScope interrupt_;
 };
 // Runs the C++ runtime's one-time set-up (threads, float mode) at import and
 // gives the importing thread its float mode back.

@@ -2,6 +2,7 @@
 // ops/pool.cpp, ops/nnet_xent.cpp). Their gradient ops are bound too, so tests
 // can check them like any other op.
 #include "bindings.hpp"
+#include "ops/nnet_ops.hpp"
 
 namespace nabla::python {
 
@@ -42,6 +43,10 @@ void bind_conv(py::module_& m) {
     AtUser at;
     return softmax_xent_grad(z, labels, g, at.loc);
   });
+  m.def("class_labels", [](const Var& labels, const Var& z, const std::string& what) {
+    AtUser at;
+    return class_labels(labels, z, what, at.loc);
+  }, "labels unchanged, checked at run time to be class indices of z's rows (an IndexError naming `what`)");
 }
 
 }  // namespace nabla::python

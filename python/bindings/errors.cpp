@@ -5,6 +5,8 @@
 //   NablaTypeError(NablaError, TypeError)   core TypeError (dtype, kind of argument)
 //   NablaValueError(NablaError, ValueError) core ValueError (bad value, missing input)
 //   GradError(NablaError, ValueError)       core GradError (disconnected, non-scalar cost)
+//   NablaIndexError(NablaValueError, IndexError)  core IndexError (label or index out of range)
+// core Interrupted (a call stopped by Ctrl-C) becomes KeyboardInterrupt.
 #include "bindings.hpp"
 
 namespace nabla::python {
@@ -28,6 +30,7 @@ PyObject* g_type = nullptr;
 PyObject* g_value = nullptr;
 PyObject* g_grad = nullptr;
 PyObject* g_memory = nullptr;
+PyObject* g_index = nullptr;
 
 }  // namespace
 
@@ -42,10 +45,16 @@ void bind_errors(py::module_& m) {
                          "A gradient that does not exist (disconnected input, non-scalar cost).");
   g_memory = new_exception(m, "NablaMemoryError", g_error, PyExc_MemoryError,
                            "A tensor too large to represent or to allocate.");
+  g_index = new_exception(m, "NablaIndexError", g_value, PyExc_IndexError,
+                          "An index out of range: a class label, or y in x[arange(n), y].");
   // Most derived first: every nabla error derives from nabla::Error.
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const Interrupted&) {
+      raise_keyboard_interrupt();
+    } catch (const IndexError& e) {
+      PyErr_SetString(g_index, e.what());
     } catch (const ShapeError& e) {
       PyErr_SetString(g_shape, e.what());
     } catch (const TypeError& e) {

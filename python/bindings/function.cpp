@@ -3,6 +3,12 @@
 // copies the outputs into new numpy arrays (the program's own results are
 // views, valid only until its next call). This path is kept short: one
 // mini-batch step from Python should cost only a few microseconds over C++.
+//
+// Threads: each function has a lock of its own (its argument buffers are
+// reused), taken with the GIL released while waiting; the call itself runs
+// without the GIL and locks the shared variables it touches (core/function.hpp),
+// so different functions run in parallel and two functions updating the same
+// shared variable apply their updates one whole call after the other.
 #include <xmmintrin.h>
 
 #include <chrono>
@@ -30,6 +36,17 @@ std::recursive_mutex& run_mutex() {
   return m;
 }
 
+// Locks `m` with the GIL held by the caller, releasing the GIL while waiting.
+template <class Mutex>
+std::unique_lock<Mutex> lock_releasing_gil(Mutex& m) {
+  std::unique_lock<Mutex> lock(m, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    py::gil_scoped_release release;
+    lock.lock();
+  }
+  return lock;
+}
+
 class PyFunction {
  public:
   PyFunction(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const Updates& updates,
@@ -47,23 +64,27 @@ class PyFunction {
   }
 
   py::object call(const py::args& args, const py::kwargs& kwargs) {
-    RunLock lock;
-    convert_args(args, kwargs);
-    const std::vector<Tensor>* out;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // a Ctrl-C before the call
+    std::vector<Tensor> out;
     {
+      auto lock = lock_releasing_gil(mutex_);
+      convert_args(args, kwargs);
+      FloatModeScope float_mode;
+      PyInterruptScope interruptible;
       py::gil_scoped_release release;
-      out = &fn_(args_);
+      out = fn_.call_copy(args_);  // copies taken under the shared variables' locks
     }
-    if (single_) return array_from_tensor((*out)[0]);
-    py::list results(out->size());
-    for (size_t k = 0; k < out->size(); ++k) results[k] = array_from_tensor((*out)[k]);
+    if (single_) return array_view_of(out[0]);
+    py::list results(out.size());
+    for (size_t k = 0; k < out.size(); ++k) results[k] = array_view_of(out[k]);
     return std::move(results);
   }
 
   // Seconds for n calls made from C++ with the given arguments (converted once):
   // the baseline for measuring the Python call overhead.
   double cpp_seconds(int n, const py::args& args) {
-    RunLock lock;
+    auto lock = lock_releasing_gil(mutex_);
+    FloatModeScope float_mode;
     convert_args(args, py::kwargs());
     py::gil_scoped_release release;
     const auto start = std::chrono::steady_clock::now();
@@ -77,7 +98,8 @@ class PyFunction {
     const std::vector<Var>& inputs = fn_.inputs();
     if (inputs.size() != 1 || inputs[0].dtype() != DType::Int64 || inputs[0].rank() != 0)
       throw TypeError("nabla: _cpp_epoch_seconds needs a function of one lscalar index");
-    RunLock lock;
+    auto lock = lock_releasing_gil(mutex_);
+    FloatModeScope float_mode;
     py::gil_scoped_release release;
     Tensor index(DType::Int64, Shape{});
     std::vector<Tensor> args{index};
@@ -130,6 +152,7 @@ class PyFunction {
   }
 
   Function fn_;
+  std::mutex mutex_;               // one call at a time: args_ is reused
   std::vector<std::string> what_;  // how messages name each argument
   std::vector<Tensor> args_;       // argument buffers, reused from call to call
   bool single_;
@@ -168,15 +191,13 @@ py::dict stats_dict(const PlanStats& s) {
 
 }  // namespace
 
-RunLock::RunLock() : lock_(run_mutex(), std::try_to_lock), saved_float_mode_(_mm_getcsr()) {
-  if (!lock_.owns_lock()) {
-    py::gil_scoped_release release;
-    lock_.lock();
-  }
+FloatModeScope::FloatModeScope() : saved_float_mode_(_mm_getcsr()) {
   if (flush_denormals()) _mm_setcsr(saved_float_mode_ | kFlushDenormals);
 }
 
-RunLock::~RunLock() { _mm_setcsr(saved_float_mode_); }
+FloatModeScope::~FloatModeScope() { _mm_setcsr(saved_float_mode_); }
+
+RunLock::RunLock() : lock_(lock_releasing_gil(run_mutex())) {}
 
 void init_runtime_keeping_float_mode() {
   const unsigned mode = _mm_getcsr();

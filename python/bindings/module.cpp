@@ -8,6 +8,7 @@ PYBIND11_MODULE(_nabla, m) {
   m.doc() = "nabla: symbolic autodiff tensors (C++ core, see the nabla package)";
   m.attr("__version__") = nabla::version();  // the C++ library's, so the two never disagree
   init_runtime_keeping_float_mode();
+  init_interrupts();
   bind_errors(m);
   bind_location(m);
   bind_tensors(m);

@@ -30,7 +30,7 @@ void set_value(Var& v, py::handle value) {
   const std::string what = "set_value of " + v.label();
   Tensor t;
   convert_into(t, value, Slot{v.dtype(), &v.shape(), what}, /*allow_downcast=*/false);
-  RunLock lock;
+  py::gil_scoped_release release;  // waits for calls updating v (core/function.hpp)
   v.set_value(t);
 }
 
@@ -38,8 +38,13 @@ py::object get_value(const Var& v, bool borrow) {
   if (v.role() != Role::Shared && v.role() != Role::Constant)
     throw TypeError("nabla: get_value needs a shared variable or constant, but " + v.label() + " is a " +
                     role_name(v.role()) + " (compile a function, or use .eval())");
-  RunLock lock;
-  return borrow ? array_view_of(v.value_ref()) : array_from_tensor(v.value_ref());
+  if (borrow) return array_view_of(v.value_ref());  // no lock: a view of the current buffer
+  Tensor copy;
+  {
+    py::gil_scoped_release release;  // waits for calls updating v (core/function.hpp)
+    copy = v.get_value();
+  }
+  return array_view_of(copy);
 }
 
 std::vector<Tensor> eval_with(const std::vector<Var>& outputs, const py::dict& values) {

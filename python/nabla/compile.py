@@ -116,6 +116,15 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
 
     Calls release the GIL while the compiled program runs and return new numpy
     arrays (copies): they stay valid after later calls.
+
+    Threads: calls of one function from several threads run one at a time
+    (each gets its own right result); different functions run in parallel. A
+    call holds the shared variables it updates exclusively and those it only
+    reads shared, for the whole call: two functions updating one shared
+    variable from two threads apply their updates one whole call after the
+    other (never a torn value); get_value/set_value wait for such calls.
+    Ctrl-C during a call from the main thread raises KeyboardInterrupt within
+    a step, with none of that call's updates applied.
     """
     if isinstance(inputs, Var) or not hasattr(inputs, "__iter__"):
         raise TypeError("nabla.function: inputs must be a list of input variables")

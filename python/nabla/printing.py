@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from . import _nabla
+from ._atomic import replace_atomically, write_text_atomically
 from ._nabla import Var
 
 __all__ = ["debugprint", "pydotprint", "to_dot"]
@@ -55,13 +56,14 @@ def pydotprint(fct, outfile=None, format="png"):
         raise ValueError(f"nabla.printing.pydotprint: unknown format {fmt!r}; use one of {_FORMATS}")
     text = to_dot(fct)
     if fmt == "dot":
-        with open(outfile, "w") as f:
-            f.write(text)
+        write_text_atomically(outfile, text)
         return outfile
     dot = shutil.which("dot")
     if dot is None:
         raise RuntimeError("nabla.printing.pydotprint needs Graphviz's dot program (apt-get install graphviz)")
-    result = subprocess.run([dot, "-T" + fmt, "-o", outfile], input=text.encode(), capture_output=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"nabla.printing.pydotprint: dot failed: {result.stderr.decode(errors='replace')}")
+    def render(tmp):
+        result = subprocess.run([dot, "-T" + fmt, "-o", tmp], input=text.encode(), capture_output=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"nabla.printing.pydotprint: dot failed: {result.stderr.decode(errors='replace')}")
+    replace_atomically(outfile, render)
     return outfile

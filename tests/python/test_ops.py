@@ -512,6 +512,7 @@ COVERED = {
 INTERNAL = {
     "broadcast_like", "sum_like",  # gradients of broadcasting
     "rng_advance",  # the default update of a random stream
+    "class_labels",  # the label check of categorical_crossentropy (tests/python/test_label_range.py)
     "gemm_acc",  # SGD-style updates fused by a rewrite
     "fused_elementwise",  # made by the fuse phase (tests/python/test_fusion.py)
     # theano.scan's node, its pieces, its gradient's helpers and the per-step random

@@ -298,8 +298,11 @@ def var(x, axis=None, keepdims=False):
 
 
 def std(x, axis=None, keepdims=False):
-    """The standard deviation over axis."""
-    return sqrt(var(x, axis, keepdims))
+    """The standard deviation over axis. Its gradient is 0 where the variance
+    is 0 (sqrt's would be Inf * 0 = NaN there; docs/gradient_conventions.rst)."""
+    v = var(x, axis, keepdims)
+    spread = gt(v, 0)
+    return switch(spread, sqrt(switch(spread, v, 1)), 0)
 
 
 def _int_axis(axis, fn):

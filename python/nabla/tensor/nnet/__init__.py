@@ -33,10 +33,14 @@ log_softmax = logsoftmax
 
 def categorical_crossentropy(coding_dist, true_dist):
     """-log(p[true class]) per row: true_dist an integer vector of class indices,
-    or a matrix of target distributions (-sum(t * log(p)) per row)."""
+    or a matrix of target distributions (-sum(t * log(p)) per row).
+
+    Class indices must lie in [0, p.shape[1]): a label -1 or past the last
+    class raises nabla.NablaIndexError (an IndexError) naming the label and its
+    position when the function runs, instead of wrapping as x[arange(n), y] does."""
     p, t = as_var(coding_dist), as_var(true_dist)
     if t.ndim == 1:
-        return -log(p)[arange(t.shape[0]), t]
+        return -log(p)[arange(t.shape[0]), _nabla.class_labels(t, p, "categorical_crossentropy")]
     return -sum(t * log(p), axis=p.ndim - 1)
 
 
