@@ -21,7 +21,11 @@ Report run(const Context& ctx) {
   std::vector<std::vector<int32_t>> votes;
   std::vector<double> member_accuracy;
   for (int k = 0; k < kNets; ++k) {
-    Network3Outcome o = train_network3(spec, ctx, ctx.seed + uint64_t(k));
+    // The first net is 6.10's own run (same net, same seed): it shares 6.10's
+    // checkpoint, so `run 6.10` then `run 6.11 --resume` trains it once.
+    Context member = ctx;
+    if (k == 0) member.experiment_id = "6.10";
+    Network3Outcome o = train_network3(spec, member, ctx.seed + uint64_t(k));
     votes.push_back(o.net->predictions(test_set(ctx)));
     member_accuracy.push_back(o.result.test_accuracy_at_best);
     rep.extra["runs"].push_back(o.extra);
