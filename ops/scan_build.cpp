@@ -203,14 +203,12 @@ ScanResult scan(const ScanStep& step, const std::vector<ScanSequence>& sequences
       fail("the step's output " + std::to_string(f.result) + " has shape " + r.shape().str() +
            " but its initial value (outputs_info) has shape " + f.taps[0].shape().str() +
            "; a fed-back output keeps its shape", loc);
-    if (f.init.dtype() != dtype) f.init = cast(f.init, dtype, loc);
   }
 
   // States first, then the plain outputs, over loop-only placeholders.
   std::vector<Var> ordered;
   for (const Fed& f : fed) ordered.push_back(results[f.result]);
   for (size_t j : plain_results) ordered.push_back(results[j]);
-  // A state placeholder whose dtype differs from the result's is cast inside.
   Hoisted h = hoist(ordered, loop_vars, t, loc);
 
   auto spec = std::make_shared<ScanSpec>();
@@ -232,7 +230,7 @@ ScanResult scan(const ScanStep& step, const std::vector<ScanSequence>& sequences
   spec->random = h.random;
   spec->truncate_gradient = truncate_gradient;
   spec->id = next_scan_id();
-  // Placeholders of a state whose initial value had another dtype.
+  // A fed-back output keeps its initial value's dtype (Theano's rule).
   for (size_t r = 0; r < fed.size(); ++r)
     if (fed[r].taps[0].dtype() != dtype)
       fail("outputs_info[" + std::to_string(fed[r].result) + "] is " + dtype_name(fed[r].taps[0].dtype()) +
