@@ -38,13 +38,33 @@ void draw_uniform(Var& v, double bound, Rng& rng) {
 
 }  // namespace
 
-Elman::Elman(int64_t n_in, int64_t n_hidden, Activation act, const std::string& name)
-    : n_in_(n_in), n_hidden_(n_hidden), act_(act) {
-  check_sizes(n_in, n_hidden, "Elman '" + name + "'");
-  W = shared(Tensor::zeros(floatX, {n_hidden, n_in}), name + ".W");
-  U = shared(Tensor::zeros(floatX, {n_hidden, n_hidden}), name + ".U");
-  b = shared(Tensor::zeros(floatX, {n_hidden}), name + ".b");
+Recurrent::Recurrent(int64_t n_in, int64_t n_hidden, int64_t rows, const std::string& what, const std::string& name)
+    : n_in_(n_in), n_hidden_(n_hidden) {
+  check_sizes(n_in, n_hidden, what + " '" + name + "'");
+  W = shared(Tensor::zeros(floatX, {rows, n_in}), name + ".W");
+  U = shared(Tensor::zeros(floatX, {rows, n_hidden}), name + ".U");
+  b = shared(Tensor::zeros(floatX, {rows}), name + ".b");
 }
+
+Paths Recurrent::apply(const Paths& input, LayerContext&) {
+  in = input;
+  out.eval = (*this)(input.eval);
+  out.train = input.train.same(input.eval) ? out.eval : (*this)(input.train);
+  return out;
+}
+
+void Recurrent::initialize(Rng& rng, Init init) {
+  if (init == Init::Zeros) return;
+  const double bound = 1.0 / std::sqrt(double(n_hidden_));
+  draw_uniform(W, bound, rng);
+  draw_uniform(U, bound, rng);
+  b.set_value(initial_bias());
+}
+
+Tensor Recurrent::initial_bias() const { return Tensor::zeros(floatX, b.shape()); }
+
+Elman::Elman(int64_t n_in, int64_t n_hidden, Activation act, const std::string& name)
+    : Recurrent(n_in, n_hidden, n_hidden, "Elman", name), act_(act) {}
 
 Var Elman::operator()(const Var& x) const {
   const Var xw = input_product(x, W, b, describe());
@@ -56,31 +76,12 @@ Var Elman::operator()(const Var& x) const {
   return r.outputs[0];
 }
 
-Paths Elman::apply(const Paths& input, LayerContext&) {
-  in = input;
-  out.eval = (*this)(input.eval);
-  out.train = input.train.same(input.eval) ? out.eval : (*this)(input.train);
-  return out;
-}
-
-void Elman::initialize(Rng& rng, Init init) {
-  if (init == Init::Zeros) return;
-  const double bound = 1.0 / std::sqrt(double(n_hidden_));
-  draw_uniform(W, bound, rng);
-  draw_uniform(U, bound, rng);
-  b.set_value(Tensor::zeros(floatX, {n_hidden_}));
-}
-
 std::string Elman::describe() const {
   return "Elman(" + std::to_string(n_in_) + " -> " + std::to_string(n_hidden_) + ", " + activation_name(act_) + ")";
 }
 
-LSTM::LSTM(int64_t n_in, int64_t n_hidden, const std::string& name) : n_in_(n_in), n_hidden_(n_hidden) {
-  check_sizes(n_in, n_hidden, "LSTM '" + name + "'");
-  W = shared(Tensor::zeros(floatX, {4 * n_hidden, n_in}), name + ".W");
-  U = shared(Tensor::zeros(floatX, {4 * n_hidden, n_hidden}), name + ".U");
-  b = shared(Tensor::zeros(floatX, {4 * n_hidden}), name + ".b");
-}
+LSTM::LSTM(int64_t n_in, int64_t n_hidden, const std::string& name)
+    : Recurrent(n_in, n_hidden, 4 * n_hidden, "LSTM", name) {}
 
 Var LSTM::operator()(const Var& x) const {
   const Var xw = input_product(x, W, b, describe());
@@ -98,21 +99,10 @@ Var LSTM::operator()(const Var& x) const {
   return r.outputs[0];
 }
 
-Paths LSTM::apply(const Paths& input, LayerContext&) {
-  in = input;
-  out.eval = (*this)(input.eval);
-  out.train = input.train.same(input.eval) ? out.eval : (*this)(input.train);
-  return out;
-}
-
-void LSTM::initialize(Rng& rng, Init init) {
-  if (init == Init::Zeros) return;
-  const double bound = 1.0 / std::sqrt(double(n_hidden_));
-  draw_uniform(W, bound, rng);
-  draw_uniform(U, bound, rng);
+Tensor LSTM::initial_bias() const {
   Tensor bias = Tensor::zeros(floatX, {4 * n_hidden_});
   for (int64_t j = n_hidden_; j < 2 * n_hidden_; ++j) bias.set(j, 1.0);  // remember by default
-  b.set_value(bias);
+  return bias;
 }
 
 std::string LSTM::describe() const {

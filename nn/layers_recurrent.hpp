@@ -12,45 +12,48 @@
 
 namespace nabla::nn {
 
-// h_t = act(x_t W^T + h_{t-1} U^T + b).
-class Elman : public Layer {
+// What both layers share: W (rows, n_in), U (rows, n_hidden), b (rows,), the
+// apply() of a layer without dropout, and the uniform draw.
+class Recurrent : public Layer {
  public:
-  Elman(int64_t n_in, int64_t n_hidden, Activation act = Activation::Tanh, const std::string& name = "elman");
-  Var operator()(const Var& x) const;  // (T, batch, n_in) -> (T, batch, n_hidden)
+  virtual Var operator()(const Var& x) const = 0;  // (T, batch, n_in) -> (T, batch, n_hidden)
   Paths apply(const Paths& in, LayerContext& ctx) override;
   std::vector<Var> params() const override { return {W, U, b}; }
   std::vector<Var> weights() const override { return {W, U}; }
   void initialize(Rng& rng, Init init) override;
-  std::string describe() const override;
   int64_t n_in() const { return n_in_; }
   int64_t n_hidden() const { return n_hidden_; }
 
-  Var W, U, b;  // (H, n_in), (H, H), (H,)
+  Var W, U, b;
+
+ protected:
+  Recurrent(int64_t n_in, int64_t n_hidden, int64_t rows, const std::string& what, const std::string& name);
+  virtual Tensor initial_bias() const;  // zeros
+  int64_t n_in_, n_hidden_;
+};
+
+// h_t = act(x_t W^T + h_{t-1} U^T + b); W (H, n_in), U (H, H), b (H,).
+class Elman : public Recurrent {
+ public:
+  Elman(int64_t n_in, int64_t n_hidden, Activation act = Activation::Tanh, const std::string& name = "elman");
+  Var operator()(const Var& x) const override;
+  std::string describe() const override;
 
  private:
-  int64_t n_in_, n_hidden_;
   Activation act_;
 };
 
 // Gates in the order input, forget, output, candidate: z = x_t W^T + h U^T + b,
 // i, f, o = sigmoid(z_i, z_f, z_o), g = tanh(z_g), c_t = f c + i g,
-// h_t = o tanh(c_t). The forget gate's bias starts at 1.
-class LSTM : public Layer {
+// h_t = o tanh(c_t); W (4H, n_in), U (4H, H), b (4H,). The forget gate's bias starts at 1.
+class LSTM : public Recurrent {
  public:
   LSTM(int64_t n_in, int64_t n_hidden, const std::string& name = "lstm");
-  Var operator()(const Var& x) const;  // (T, batch, n_in) -> (T, batch, n_hidden)
-  Paths apply(const Paths& in, LayerContext& ctx) override;
-  std::vector<Var> params() const override { return {W, U, b}; }
-  std::vector<Var> weights() const override { return {W, U}; }
-  void initialize(Rng& rng, Init init) override;
+  Var operator()(const Var& x) const override;
   std::string describe() const override;
-  int64_t n_in() const { return n_in_; }
-  int64_t n_hidden() const { return n_hidden_; }
-
-  Var W, U, b;  // (4H, n_in), (4H, H), (4H,)
 
  private:
-  int64_t n_in_, n_hidden_;
+  Tensor initial_bias() const override;
 };
 
 }  // namespace nabla::nn
