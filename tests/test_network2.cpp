@@ -196,6 +196,17 @@ TEST_CASE("network2: load errors name the file and the field") {
   std::remove(path.c_str());
 }
 
+TEST_CASE("network2: load checks a file's numbers before it allocates the layers its sizes declare") {
+  // 100,000 x 100,000 weights would be 40 GB: a loader that built the network
+  // (or a weight tensor) before checking the lists fails with bad_alloc or is
+  // killed; this one names the short field.
+  const std::string path = temp_path("huge_sizes.json");
+  write_file(path, R"({"sizes": [100000, 100000], "weights": [[[1.0]]], "biases": [[[0.0]]], "cost": "QuadraticCost"})");
+  CHECK_THROWS_WITH_AS(nn::Network::load(path),
+                       doctest::Contains("field \"weights[0]\" must be a list of 100000 rows, got 1 rows"), ValueError);
+  std::remove(path.c_str());
+}
+
 TEST_CASE("network2: one SGD step is network2's update, L2 and L1, cross-entropy and quadratic") {
   nn::Split data = synthetic(5, 3, 2, 3);
   for (nn::Cost cost : {nn::Cost::CrossEntropy, nn::Cost::Quadratic}) {
