@@ -103,7 +103,7 @@ std::vector<Var> bucket_allreduces(const std::vector<Var>& roots, int& fired) {
     if (!v.is_leaf())
       for (const Var& in : v.inputs()) fed = fed || after_allreduce.at(in.impl());
     const AllreduceOp* a = op_as<AllreduceOp>(v);
-    if (a && !fed && v.shape().known() && v.rank() > 0)
+    if (a && !fed && v.shape().known())  // scalars too: the step's cost goes with its gradients
       groups[{int(a->reduce()), int(v.dtype())}].push_back(v);
     after_allreduce[v.impl()] = fed || a != nullptr;
   }
