@@ -18,6 +18,11 @@ foreach(np 2 3)
                          ENVIRONMENT "${NABLA_MPI_TEST_ENV};PYTHONPATH=${CMAKE_BINARY_DIR}/python" TIMEOUT 180)
   endif()
 endforeach()
+if(TARGET nabla-book AND EXISTS ${CMAKE_SOURCE_DIR}/data/mnist)
+  add_test(NAME mpi.nabla-book COMMAND bash ${CMAKE_SOURCE_DIR}/tests/mpi_book.sh ${MPIEXEC_EXECUTABLE}
+                                       $<TARGET_FILE:nabla-book> ${CMAKE_SOURCE_DIR}/data/mnist)
+  set_tests_properties(mpi.nabla-book PROPERTIES TIMEOUT 240)
+endif()
 if(NABLA_BUILD_PYTHON)
   foreach(mode raise kill)
     add_test(NAME mpi.rank-fails-${mode}

@@ -152,3 +152,25 @@ TEST_CASE("mpi: a mini-batch that does not divide over the ranks is refused nami
   CHECK_THROWS_WITH_AS(optim::Trainer(model.objective(n), std::make_shared<optim::SGD>(0.1), data(n), t),
                        doctest::Contains(expected.c_str()), ValueError);
 }
+
+TEST_CASE("mpi: random streams are split per rank (rank 0 keeps one process's), reproducibly") {
+  auto draws = [](bool together) {
+    RandomStreams rs(5);
+    Function f = function({}, {rs.uniform({6}, 0.0, 1.0, DType::Float64)});
+    if (together) optim::detail::start_ranks_together(f.update_targets());
+    std::vector<double> a = f({})[0].values<double>(), b = f({})[0].values<double>();
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  std::vector<double> alone;
+  {
+    distributed::LocalScope one_process;
+    alone = draws(false);
+  }
+  const std::vector<double> mine = draws(true);
+  CHECK(draws(true) == mine);  // the same per-rank stream every run
+  Tensor t = Tensor::from<double>(mine, {int64_t(mine.size())}), root = t.copy();
+  distributed::broadcast(root, 0);
+  if (distributed::rank() == 0) CHECK(mine == alone);
+  else CHECK(max_diff(t, root) > 0.01);  // another rank draws other masks
+}
