@@ -125,6 +125,9 @@ void Trainer::load_checkpoint(const std::string& path) {
   stopped_ = stopped;
   shuffle_engine_ = engine;
   result_ = std::move(result);
+  // Under mpirun every rank read the file rank 0 wrote: split the random
+  // streams per rank again (the parameters are rank 0's already).
+  detail::start_ranks_together(vars);
 }
 
 }  // namespace nabla::optim
