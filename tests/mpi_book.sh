@@ -1,7 +1,8 @@
 #!/bin/bash
 # nabla-book under mpirun with no new flag: 1.1 (network2 SGD, shuffled) on 2
 # ranks reaches the one-process accuracy on the same mini-batches, rank 0
-# alone writes the results file; -np 3 with the book's mini-batch of 10 stops
+# alone writes the results file, a checkpointed run resumes to the same
+# accuracy; -np 3 with the book's mini-batch of 10 stops
 # at once with an error naming 10 and 3. Usage: mpi_book.sh MPIEXEC NABLA_BOOK DATA_DIR
 set -u
 mpiexec=$1 book=$2 data=$3
@@ -18,6 +19,14 @@ echo "one process: $one; two ranks: $two"
 [ "${one% *}" = "${two% *}" ] || { echo "FAIL: accuracies differ"; exit 1; }
 [ "${two#* }" = 2 ] || { echo "FAIL: the results file does not say 2 ranks"; exit 1; }
 [ "$(grep -c '^1.1:' "$tmp/two.out")" = 1 ] || { cat "$tmp/two.out"; echo "FAIL: the summary is not printed once"; exit 1; }
+# Resumable under mpirun: 1 epoch with a checkpoint, then --resume to 2, equals 2 epochs in one go.
+short=(run 1.1 --epochs 1 --train-size 1000 --data "$data" --quiet --checkpoint "$tmp/ck")
+timeout 120 "$mpiexec" --oversubscribe -np 2 "$book" "${short[@]}" --json "$tmp/a.json" >/dev/null 2>&1 &&
+  timeout 120 "$mpiexec" --oversubscribe -np 2 "$book" "${args[@]}" --checkpoint "$tmp/ck" --resume \
+    --json "$tmp/resumed.json" >/dev/null 2>&1 || { echo "FAIL: checkpoint and resume under mpirun"; exit 1; }
+resumed=$(acc "$tmp/resumed.json")
+echo "resumed on two ranks: $resumed"
+[ "${resumed% *}" = "${one% *}" ] || { echo "FAIL: the resumed run differs"; exit 1; }
 timeout 60 "$mpiexec" --oversubscribe -np 3 "$book" "${args[@]}" --json "$tmp/three.json" >"$tmp/three.out" 2>&1
 rc=$?
 cat "$tmp/three.out" | head -5
