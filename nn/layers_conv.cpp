@@ -1,6 +1,7 @@
 // Conv2D, MaxPool2D and ConvPool: image layers over (batch, maps, H, W).
 #include <cstdio>
 
+#include "core/distributed.hpp"
 #include "core/error.hpp"
 #include "nn/layers.hpp"
 #include "ops/api.hpp"
@@ -24,6 +25,12 @@ std::string shape2(const std::array<int64_t, 2>& s) {
 
 void require_positive(int64_t v, const char* what, const std::string& layer) {
   if (v <= 0) throw ValueError("nabla: " + layer + ": " + what + " must be positive, got " + std::to_string(v));
+}
+
+// image_shape names the global mini-batch; under mpirun the network is built
+// for this rank's share of it (nn/book/network3.cpp).
+bool same_batch(int64_t network_batch, int64_t image_batch) {
+  return network_batch == image_batch || network_batch * distributed::size() == image_batch;
 }
 
 // x as (batch, C, H, W); the batch from the context when fixed, else from image_shape.
@@ -61,7 +68,7 @@ std::array<int64_t, 4> Conv2D::output_shape() const {
 }
 
 Paths Conv2D::apply(const Paths& input, LayerContext& ctx) {
-  if (ctx.batch >= 0 && image_shape[0] >= 0 && ctx.batch != image_shape[0])
+  if (ctx.batch >= 0 && image_shape[0] >= 0 && !same_batch(ctx.batch, image_shape[0]))
     throw ShapeError("nabla: " + describe() + ": image_shape's mini-batch " + std::to_string(image_shape[0]) +
                      " differs from the network's " + std::to_string(ctx.batch));
   in.eval = in.train = as_images(input.eval, image_shape, ctx);
@@ -116,7 +123,7 @@ int64_t ConvPool::n_out() const {
 }
 
 Paths ConvPool::apply(const Paths& input, LayerContext& ctx) {
-  if (ctx.batch >= 0 && image_shape[0] >= 0 && ctx.batch != image_shape[0])
+  if (ctx.batch >= 0 && image_shape[0] >= 0 && !same_batch(ctx.batch, image_shape[0]))
     throw ShapeError("nabla: " + describe() + ": image_shape's mini-batch " + std::to_string(image_shape[0]) +
                      " differs from the network's " + std::to_string(ctx.batch));
   const std::vector<int> ws{int(poolsize[0]), int(poolsize[1])};

@@ -188,6 +188,21 @@ Var zeros_like(const Var& x, Loc loc = Loc::current());
 // (disconnected_grad). Compiled functions contain neither.
 Var zero_grad(const Var& x, Loc loc = Loc::current());
 Var disconnected_grad(const Var& x, Loc loc = Loc::current());
+
+// ---- collectives (data-parallel training; ops/collectives.cpp) -------------------
+// Over the runtime's MPI communicator (core/distributed.hpp); with one process
+// (no mpirun, or a build without MPI) each is the identity. Gradients, for a
+// total cost that is the sum of every rank's cost:
+//   allreduce(x, "sum")  the sum of x over ranks; grad: allreduce(g, "sum")
+//   allreduce(x, "mean") the mean over ranks;     grad: allreduce(g, "mean")
+//   broadcast(x, root)   root's x on every rank;   grad: reduce_to_root(g, root)
+//   reduce_to_root(x, root)  the sum on root, zeros elsewhere; grad: broadcast(g, root)
+// Float inputs for "mean"; float or integer for the others. function() merges the
+// independent allreduces of one graph into one call per dtype and kind (the
+// fuse phase; NABLA_MPI_BUCKET=0 keeps one call per tensor).
+Var allreduce(const Var& x, const std::string& op = "sum", Loc loc = Loc::current());
+Var broadcast(const Var& x, int root = 0, Loc loc = Loc::current());
+Var reduce_to_root(const Var& x, int root = 0, Loc loc = Loc::current());
 Var ones_like(const Var& x, Loc loc = Loc::current());
 // A tensor of the given (possibly symbolic) shape filled with `value`.
 Var full(const Dims& shape, double value, DType dtype = floatX, Loc loc = Loc::current());

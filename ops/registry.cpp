@@ -18,6 +18,7 @@ void register_pool_ops();
 void register_xent_ops();
 void register_gradient_stop_ops();
 void register_scan_ops();
+void register_collective_ops();
 
 void register_builtin_families() {
   register_elementwise_ops();
@@ -32,6 +33,7 @@ void register_builtin_families() {
   register_xent_ops();
   register_gradient_stop_ops();
   register_scan_ops();
+  register_collective_ops();
   register_grad_algebra(GradAlgebra{
       [](const Var& x, double value, Loc loc) { return fill_like(x, value, loc); },
       [](const Var& a, const Var& b, Loc loc) { return add(a, b, loc); },

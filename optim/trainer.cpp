@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/distributed.hpp"
 #include "core/error.hpp"
 #include "core/grad.hpp"
 #include "ops/api.hpp"
+#include "optim/data_parallel.hpp"
 #include "optim/row_gather.hpp"
 #include "optim/training.hpp"
 
@@ -23,10 +25,13 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// x[i*m : (i+1)*m] and the same rows of y, for the batch index i.
-Givens slice_givens(const Var& x, const Var& y, const SharedData& data, const Var& i, int64_t m) {
+// x[i*m + offset : i*m + offset + rows] and the same rows of y, for the batch
+// index i (rows = m, offset 0: the whole batch; else one rank's share of it).
+Givens slice_givens(const Var& x, const Var& y, const SharedData& data, const Var& i, int64_t m, int64_t offset = 0,
+                    int64_t rows = -1) {
   Var mm = constant(double(m), DType::Int64);
-  Var start = i * mm, stop = (i + constant(1.0, DType::Int64)) * mm;
+  Var start = offset ? i * mm + constant(double(offset), DType::Int64) : i * mm;
+  Var stop = rows < 0 ? (i + constant(1.0, DType::Int64)) * mm : start + constant(double(rows), DType::Int64);
   Givens g{{x, slice(data.x, start, stop)}};
   if (y.defined()) g.push_back({y, slice(data.y, start, stop)});
   return g;
@@ -97,12 +102,15 @@ Evaluator::Evaluator(const Var& x, const Var& y, const Var& value, const SharedD
 double Evaluator::operator()() {
   double total = 0;
   int64_t* index = index_.data<int64_t>();
-  for (int64_t j = 0; j < batches_; ++j) {
+  // Under MPI each rank evaluates every N-th batch and the totals are summed.
+  const int64_t ranks = distributed::size();
+  for (int64_t j = distributed::rank(); j < batches_; j += ranks) {
     index[0] = j;
     const double v = f_({index_})[0].item();
     const int64_t rows = std::min(batch_, size_ - j * batch_);  // the last batch may be short (slices clip)
     total += reduce_ == Reduce::Mean ? v * double(rows) : v;
   }
+  distributed::allreduce(&total, 1);
   return total / double(examples_);
 }
 
@@ -122,11 +130,14 @@ Trainer::Trainer(Objective objective, std::shared_ptr<Optimizer> optimizer, cons
   if (options_.mini_batch_size <= 0)
     throw ValueError("nabla: Trainer: mini_batch_size must be positive, got " + std::to_string(options_.mini_batch_size));
   check_data(data_);
-  const std::vector<Var> grads = grad(o.cost, o.params);
+  // Under MPI: the ranks' mean gradient (optim/data_parallel.hpp); the closed-form
+  // terms the optimizer adds are the same on every rank.
+  const std::vector<Var> grads = detail::average_over_ranks(grad(o.cost, o.params));
   // One set of update expressions (one optimizer state) shared by the full and
   // the tail step, so momentum or Adam moments carry across both.
   updates_ = optimizer_->updates(o.params, grads, o.extra_grads, o.weight_decay);
   compile();
+  detail::start_ranks_together(state_variables());
 }
 
 void Trainer::check_data(const SharedData& d) const {
@@ -142,15 +153,24 @@ void Trainer::compile() {
   const Objective& o = objective_;
   const int64_t n = data_.size, m = std::min(options_.mini_batch_size, n);
   std::vector<Var> outs;
-  if (options_.step_costs) outs.push_back(o.cost);
+  if (options_.step_costs) outs.push_back(detail::global_mean(o.cost));
   tail_rows_ = options_.train_tail ? n % m : 0;
   has_tail_step_ = false;
+  // This rank's rows of each mini-batch and of the tail (all of them in one process).
+  share_ = detail::shard_of(m, "the mini-batch");
+  tail_share_ = tail_rows_ > 0 ? detail::shard_of(tail_rows_, "the last mini-batch (n % m)") : detail::Shard{};
   if (!options_.shuffle) {
     Var i = lscalar("batch_index");
-    full_step_ = function({i}, outs, updates_, slice_givens(o.x, o.y, data_, i, m));
+    full_step_ = function({i}, outs, updates_, slice_givens(o.x, o.y, data_, i, m, share_.offset, share_.rows));
     // The tail is batch index n / m: the slices clip to its n % m rows.
     if (tail_rows_ > 0) {
-      tail_step_ = full_step_;
+      if (distributed::active()) {
+        Var it = lscalar("batch_index");
+        tail_step_ = function({it}, outs, updates_,
+                              slice_givens(o.x, o.y, data_, it, m, tail_share_.offset, tail_share_.rows));
+      } else {
+        tail_step_ = full_step_;
+      }
       has_tail_step_ = true;
     }
     return;
@@ -167,9 +187,9 @@ void Trainer::compile() {
     }
     return function(inputs, outs, updates_, g);
   };
-  full_step_ = compile_rows(m);
+  full_step_ = compile_rows(share_.rows);
   if (tail_rows_ > 0) {
-    tail_step_ = compile_rows(tail_rows_);
+    tail_step_ = compile_rows(tail_share_.rows);
     has_tail_step_ = true;
   }
   full_args_.assign(o.y.defined() ? 2 : 1, Tensor());
@@ -219,6 +239,7 @@ double Trainer::train_epoch() {
   const int64_t full = n / m;
   const bool costs = options_.step_costs;
   Progress progress(options_.name + " mini-batches", steps_per_epoch(), 5.0, m);
+  const bool show_progress = options_.progress && distributed::rank() == 0;
   const int64_t every = options_.every_n_steps.call ? options_.every_n_steps.n : 0;
   auto before_step = [&] {
     if (every > 0 && steps_done_ % every == 0) options_.every_n_steps.call(steps_done_);
@@ -234,7 +255,7 @@ double Trainer::train_epoch() {
       before_step();
       const auto& out = full_step_(args);
       if (costs) total += out[0].item();
-      if (options_.progress) progress.tick(b + 1);
+      if (show_progress) progress.tick(b + 1);
     }
     if (has_tail_step_) {
       i[0] = full;
@@ -243,34 +264,37 @@ double Trainer::train_epoch() {
       if (costs) total += out[0].item() * double(tail_rows_) / double(m);
     }
   } else {
-    const std::vector<int64_t> order =
-        options_.permutation ? options_.permutation(n) : fisher_yates(n, shuffle_engine_);
+    std::vector<int64_t> order = options_.permutation ? options_.permutation(n) : fisher_yates(n, shuffle_engine_);
     if (int64_t(order.size()) != n)
       throw ValueError("nabla: Trainer: the permutation has " + std::to_string(order.size()) + " entries for " +
                        std::to_string(n) + " examples");
+    // Every rank must cut the same global mini-batches: rank 0's order, even
+    // when the ranks were seeded differently (n int64s once per epoch).
+    if (distributed::active()) detail::broadcast_order(order);
     const Tensor& xs = data_.x.value_ref();
     const Tensor* ys = objective_.y.defined() ? &data_.y.value_ref() : nullptr;
     for (int64_t b = 0; b < full; ++b) {
-      const int64_t* rows = order.data() + b * m;
-      detail::gather_rows(xs, rows, m, full_args_[0]);
-      if (ys) detail::gather_rows(*ys, rows, m, full_args_[1]);
+      const int64_t* rows = order.data() + b * m + share_.offset;
+      detail::gather_rows(xs, rows, share_.rows, full_args_[0]);
+      if (ys) detail::gather_rows(*ys, rows, share_.rows, full_args_[1]);
       const int64_t next = (b + 1) * m;
-      if (next < n) detail::prefetch_rows(xs, order.data() + next, std::min(m, n - next));
+      if (next + share_.offset < n)
+        detail::prefetch_rows(xs, order.data() + next + share_.offset, std::min(share_.rows, n - next - share_.offset));
       before_step();
       const auto& out = full_step_(full_args_);
       if (costs) total += out[0].item();
-      if (options_.progress) progress.tick(b + 1);
+      if (show_progress) progress.tick(b + 1);
     }
     if (has_tail_step_) {
-      const int64_t* rows = order.data() + full * m;
-      detail::gather_rows(xs, rows, tail_rows_, tail_args_[0]);
-      if (ys) detail::gather_rows(*ys, rows, tail_rows_, tail_args_[1]);
+      const int64_t* rows = order.data() + full * m + tail_share_.offset;
+      detail::gather_rows(xs, rows, tail_share_.rows, tail_args_[0]);
+      if (ys) detail::gather_rows(*ys, rows, tail_share_.rows, tail_args_[1]);
       before_step();
       const auto& out = tail_step_(tail_args_);
       if (costs) total += out[0].item() * double(tail_rows_) / double(m);
     }
   }
-  if (options_.progress) progress.finish();
+  if (show_progress) progress.finish();
   // The mean per example: full batches weigh m, the tail its own rows.
   const double weight = double(full) + (has_tail_step_ ? double(tail_rows_) / double(m) : 0.0);
   return costs ? total / weight : kNaN;
@@ -286,7 +310,7 @@ const TrainResult& Trainer::fit(int epochs, const Callback& also) {
     log.training_cost = train_epoch();
     log.seconds = seconds_since(t0);
     for (auto& [name, monitor] : monitors_) log.metrics.push_back({name, monitor()});
-    if (options_.verbose) {
+    if (options_.verbose && distributed::rank() == 0) {
       std::printf("Epoch %d: cost %.6g", log.epoch, log.training_cost);
       for (const auto& [name, v] : log.metrics) std::printf(", %s %.6g", name.c_str(), v);
       std::printf(" (%.3f s)\n", log.seconds);

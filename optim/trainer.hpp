@@ -8,6 +8,11 @@
 // evaluated in batches by an Evaluator) and the callbacks (early stopping,
 // schedules, printing); a callback returning false stops training.
 //
+// Under mpirun the same Trainer trains data-parallel (optim/data_parallel.hpp):
+// each rank steps on its m/N rows of every mini-batch with gradients averaged
+// in the step, monitors are evaluated sharded and summed, and only rank 0
+// prints and writes checkpoints.
+//
 // The per-step path allocates nothing and makes no virtual or std::function
 // call besides the compiled function itself; monitors and callbacks run once
 // per epoch.
@@ -21,6 +26,7 @@
 #include <vector>
 
 #include "core/function.hpp"
+#include "optim/data_parallel.hpp"
 #include "optim/optimizers.hpp"
 
 namespace nabla::optim {
@@ -193,6 +199,7 @@ class Trainer {
   Function full_step_, tail_step_;
   bool has_tail_step_ = false;
   int64_t tail_rows_ = 0;
+  detail::Shard share_, tail_share_;  // this rank's rows of a mini-batch and of the tail
   std::vector<Tensor> full_args_, tail_args_;  // gathered mini-batches, allocated once
   std::mt19937_64 shuffle_engine_;
   std::vector<std::pair<std::string, Monitor>> monitors_;

@@ -10,6 +10,7 @@
 #include "optim/checkpoint.hpp"
 #include "optim/checkpoint_summary.hpp"
 #include "optim/trainer.hpp"
+#include "core/distributed.hpp"
 
 namespace nabla::optim {
 
@@ -36,6 +37,7 @@ std::vector<Var> Trainer::state_variables() const {
 }
 
 void Trainer::save_checkpoint(const std::string& path) const {
+  if (distributed::rank() != 0) return;  // the ranks hold the same state; rank 0 writes it
   CheckpointWriter w;
   w.str(kTrainerCheckpointKind);
   w.i64(data_.size);
@@ -123,6 +125,9 @@ void Trainer::load_checkpoint(const std::string& path) {
   stopped_ = stopped;
   shuffle_engine_ = engine;
   result_ = std::move(result);
+  // Under mpirun every rank read the file rank 0 wrote: split the random
+  // streams per rank again (the parameters are rank 0's already).
+  detail::start_ranks_together(vars);
 }
 
 }  // namespace nabla::optim

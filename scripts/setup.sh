@@ -33,7 +33,8 @@ PACKAGES=(build-essential cmake ninja-build libxtensor-dev libxtensor-blas-dev l
   xtl-dev libopenblas-dev libdnnl-dev ocl-icd-opencl-dev doctest-dev pybind11-dev python3-dev python3-numpy python3-pytest
   python3-hypothesis zlib1g-dev nlohmann-json3-dev libcli11-dev dataset-fashion-mnist
   nodejs npm python3-matplotlib graphviz python3-torch
-  python3-sphinx python3-breathe doxygen)
+  python3-sphinx python3-breathe doxygen
+  libopenmpi-dev openmpi-bin python3-mpi4py)  # data-parallel training (issue 15; CMake NABLA_MPI)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

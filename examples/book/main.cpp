@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/distributed.hpp"
 #include "experiment.hpp"
 #include "core/atomic_file.hpp"
 #include "optim/checkpoint_summary.hpp"
@@ -69,6 +70,9 @@ json report_to_json(const book::Experiment& e, const book::Report& rep, const bo
            {"wall_seconds", wall},
            {"peak_rss_mb", peak_rss_mb()}};
   if (!rep.extra.is_null()) out["extra"] = rep.extra;
+  // Data-parallel runs (mpirun): ranks and what this rank's collectives sent.
+  const nabla::distributed::Stats mpi = nabla::distributed::stats();
+  out["mpi"] = {{"ranks", nabla::distributed::size()}, {"collective_calls", mpi.calls}, {"bytes_sent", mpi.bytes}};
   return out;
 }
 
@@ -94,7 +98,9 @@ int run_experiment(const book::Experiment& e, book::Context ctx, const std::stri
   std::filesystem::path path = json_path.empty() ? std::filesystem::path("results") / (e.id + ".json") : std::filesystem::path(json_path);
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   // Atomic: a kill or a full disk mid-write leaves the previous results file whole.
-  nabla::write_file_atomically(path.string(), out.dump(1) + "\n", "nabla-book results file");
+  // Under mpirun the ranks' results agree (reduced metrics); rank 0 writes them.
+  if (nabla::distributed::rank() == 0)
+    nabla::write_file_atomically(path.string(), out.dump(1) + "\n", "nabla-book results file");
   std::printf("%s: %s\n   %.1f s in all, %.3f s per training epoch (median), peak memory %.0f MB; results in %s\n",
               e.id.c_str(), rep.summary.c_str(), wall, out["seconds_per_epoch"].get<double>(), out["peak_rss_mb"].get<double>(),
               path.string().c_str());
@@ -127,6 +133,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> checkpoint_files;
   show->add_option("files", checkpoint_files, "checkpoint files (DIR/<experiment>-<run>.ckpt)")->required();
   CLI11_PARSE(app, argc, argv);
+  nabla::distributed::size();  // under mpirun: join MPI now (ranks > 0 print nothing from here on)
 
   try {
     if (app.got_subcommand("list")) {
@@ -155,6 +162,7 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& ex) {
     std::fprintf(stderr, "nabla-book: %s\n", ex.what());
+    nabla::distributed::abort_job(ex.what());  // under mpirun: end every rank, not only this one
     return 1;
   }
   return 0;

@@ -3,10 +3,14 @@
 #include "nn/book/network3.hpp"
 
 #include "core/error.hpp"
+#include "optim/data_parallel.hpp"
 
 namespace nabla::nn {
 
 namespace {
+
+// This rank's rows of a mini-batch of m (m in one process).
+int64_t rank_batch(int64_t m) { return optim::detail::shard_of(m, "Network3's mini-batch").rows; }
 
 // x[i*m:(i+1)*m] (and y's rows) for the index i.
 Givens batch_givens(const Var& x, const Var& y, const optim::SharedData& data, const Var& i, int64_t m, bool labels) {
@@ -39,7 +43,9 @@ Network3::Network3(std::vector<LayerPtr> layers, int64_t mini_batch_size, uint64
                      "trains the net), got " + layers_.back()->describe());
   x = matrix("x");
   y = ivector("y");
-  LayerContext ctx{mini_batch_size_, &srng_};
+  // Under mpirun the graph is built for this rank's share of each mini-batch
+  // (the trainer feeds each rank m/N rows); the layers' image_shape keeps m.
+  LayerContext ctx{rank_batch(mini_batch_size_), &srng_};
   try {
     const Paths out = apply_layers(layers_, Paths::same(x), ctx);
     output = out.eval;
@@ -99,27 +105,27 @@ Function Network3::train_mb(const optim::SharedData& training, double eta, doubl
 
 Function Network3::mb_accuracy(const optim::SharedData& data) {
   Var i = lscalar("i");
-  return function({i}, {mean(cast(eq(y, y_out), floatX))}, {}, batch_givens(x, y, data, i, mini_batch_size_, true));
+  return function({i}, {mean(cast(eq(y, y_out), floatX))}, {}, batch_givens(x, y, data, i, rank_batch(mini_batch_size_), true));
 }
 
 Function Network3::mb_predictions(const optim::SharedData& data) {
   Var i = lscalar("i");
-  return function({i}, {y_out}, {}, batch_givens(x, y, data, i, mini_batch_size_, false));
+  return function({i}, {y_out}, {}, batch_givens(x, y, data, i, rank_batch(mini_batch_size_), false));
 }
 
 double Network3::accuracy(const Split& data) {
   optim::SharedData s = share_checked(data, "accuracy data");
   if (s.size / mini_batch_size_ == 0) throw ValueError("nabla: Network3::accuracy: fewer examples than one mini-batch");
   Var correct = sum(cast(eq(y, y_out), floatX));
-  return optim::Evaluator(x, y, correct, s, mini_batch_size_, optim::Evaluator::Reduce::Sum, true)();
+  return optim::Evaluator(x, y, correct, s, rank_batch(mini_batch_size_), optim::Evaluator::Reduce::Sum, true)();
 }
 
 std::vector<int32_t> Network3::predictions(const Split& data) {
   optim::SharedData s = share_checked(data, "prediction data");
-  const int64_t batches = s.size / mini_batch_size_;
+  const int64_t batches = s.size / rank_batch(mini_batch_size_);
   Function f = mb_predictions(s);
   std::vector<int32_t> out;
-  out.reserve(size_t(batches * mini_batch_size_));
+  out.reserve(size_t(batches * rank_batch(mini_batch_size_)));
   for (int64_t j = 0; j < batches; ++j) {
     const Tensor& p = f({Tensor::scalar<int64_t>(j)})[0];
     for (int64_t r = 0; r < p.size(); ++r) out.push_back(int32_t(p.iat(r)));

@@ -12,10 +12,16 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "optim/data_parallel.hpp"
 #include "nn/book/network3.hpp"
 #include "optim/checkpoint.hpp"
 
 namespace nabla::nn {
+
+namespace {
+// This rank's rows of a mini-batch of m (m in one process): what the graph is built for.
+int64_t rank_batch(int64_t m) { return optim::detail::shard_of(m, "Network3's mini-batch").rows; }
+}  // namespace
 
 namespace {
 
@@ -95,10 +101,10 @@ Network3Result Network3::SGD(const optim::SharedData& training, int epochs, int6
   const Var correct = sum(cast(eq(y, y_out), floatX));
   using Reduce = optim::Evaluator::Reduce;
   trainer.add_monitor("validation accuracy", [e = std::make_shared<optim::Evaluator>(
-                                                  x, y, correct, validation, mini_batch_size, Reduce::Sum, true)] {
+                                                  x, y, correct, validation, rank_batch(mini_batch_size), Reduce::Sum, true)] {
     return (*e)();
   });
-  optim::Evaluator test_accuracy_of(x, y, correct, test, mini_batch_size, Reduce::Sum, true);
+  optim::Evaluator test_accuracy_of(x, y, correct, test, rank_batch(mini_batch_size), Reduce::Sum, true);
 
   Network3Result r;
   double test_accuracy = std::numeric_limits<double>::quiet_NaN();

@@ -119,6 +119,7 @@ void bind_random(py::module_& m);
 void bind_conv(py::module_& m);
 void bind_scan(py::module_& m);
 void bind_pickling(py::module_& m);
+void bind_distributed(py::module_& m);  // nabla._nabla.distributed
 // nabla._nabla.nn: layers, costs, networks, data sets; nabla._nabla.optim: optimizers.
 void bind_data(py::module_& nn);
 void bind_nn_layers(py::module_& nn);

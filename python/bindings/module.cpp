@@ -20,6 +20,8 @@ PYBIND11_MODULE(_nabla, m) {
   bind_conv(m);
   bind_scan(m);
   bind_pickling(m);
+  py::module_ distributed = m.def_submodule("distributed", "MPI ranks and collectives (core/distributed.hpp)");
+  bind_distributed(distributed);
   py::module_ nn = m.def_submodule("nn", "layers, costs, networks and data sets (nn/)");
   bind_data(nn);
   bind_nn_layers(nn);

@@ -41,9 +41,10 @@ from . import _pickling  # noqa: E402
 from ._pickling import UnpicklingError  # noqa: E402
 from .printing import debugprint, pydotprint  # noqa: E402
 from . import nn  # noqa: E402
+from . import distributed  # noqa: E402  (joins MPI when launched by mpirun)
 
 _pickling.install()  # pickle / copy.deepcopy of Vars, shared variables and functions
 
 __all__ = ["Var", "function", "shared", "grad", "config", "tensor", "printing", "debugprint", "pydotprint",
            "nn", "Mode", "NablaError", "ShapeError", "NablaTypeError", "NablaValueError", "GradError",
-           "set_num_threads", "num_threads", "UnpicklingError"]
+           "set_num_threads", "num_threads", "UnpicklingError", "distributed"]

@@ -500,6 +500,26 @@ def test_zero_grad_and_disconnected_grad_stop_the_gradient_under_theano_names():
     assert np.allclose(full_x, np.exp(a) * (1 + a))
 
 
+def test_collectives_are_identities_in_one_process_with_adjoint_gradients():
+    from nabla import distributed as dist
+    x = T.dvector("x")
+    a = np.array([1.0, -2.0, 3.0])
+    outs = [dist.allreduce(x, "sum"), dist.allreduce(x, "mean"), dist.broadcast(x, 0), dist.reduce_to_root(x, 0)]
+    for got in nabla.function([x], outs)(a):
+        assert np.array_equal(got, a)
+    g = nabla.function([x], T.grad((dist.allreduce(x, "mean") * x).sum(), x))(a)
+    assert np.allclose(g, 2 * a)
+    assert dist.rank() == 0 and dist.size() == 1 and dist.shard(10) == (0, 10)
+    with pytest.raises(nabla.NablaValueError, match='"sum" or "mean"'):
+        dist.allreduce(x, "max")
+    with pytest.raises(nabla.NablaValueError, match="root must be >= 0"):
+        dist.broadcast(x, -1)
+    with pytest.raises(nabla.NablaTypeError, match="float32/64"):
+        dist.allreduce(T.ivector("i"), "mean")
+    with pytest.raises(nabla.NablaValueError, match="shared variables"):
+        dist.broadcast_value(x)
+
+
 # ---- every op of the C++ registry is covered here ------------------------------------------------------
 COVERED = {
     "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "neq", "lt", "le", "gt", "ge", "where", "neg",
@@ -507,6 +527,7 @@ COVERED = {
     "sum", "max", "min", "argmax", "shape_i", "reshape", "dimshuffle", "concatenate", "arange", "subtensor",
     "inc_subtensor", "take2d", "inc_take2d", "take_rows", "inc_rows", "matmul", "softmax", "log_softmax", "random_uniform",
     "random_normal", "random_binomial", "conv2d", "pool_2d", "softmax_xent", "zero_grad", "disconnected_grad",
+    "allreduce", "broadcast", "reduce_to_root",
 }
 # Reached only through gradients or rewrites of the ops above (checked there).
 INTERNAL = {
