@@ -127,6 +127,7 @@ Network3Outcome train_network3(const Network3Spec& spec, const Context& ctx, uin
   options.verbose = !ctx.quiet;
   options.checkpoint = checkpoint_file(ctx, spec.label + "-seed" + std::to_string(seed));
   options.resume = ctx.resume;
+  const CheckpointLock lock(options.checkpoint);
   out.result = out.net->SGD(data.training, epochs, spec.mini_batch_size, spec.eta, data.validation, data.test,
                             spec.lmbda, options);
   const nn::Network3Result& r = out.result;

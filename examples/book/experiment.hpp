@@ -27,10 +27,28 @@ struct Context {
   std::string checkpoint_dir;
   bool resume = false;
   std::string experiment_id;  // set by the driver: names the checkpoint files
+  // --members 4,5: an ensemble (6.11) trains only these members (1-based) into its
+  // checkpoints, so several processes can train one ensemble side by side; the
+  // vote runs once a run covers all members. Empty = all members.
+  std::vector<int> members;
 };
 
 // The checkpoint file for one run of the current experiment ("" when off).
 std::string checkpoint_file(const Context& ctx, const std::string& run_label);
+
+// Held while a run trains into its checkpoint: a second process training the
+// same run (say, two `--members` lists that overlap) gets a clear error instead
+// of both writing the file. flock() locks go away when the process dies.
+class CheckpointLock {
+ public:
+  explicit CheckpointLock(const std::string& checkpoint);  // "" = no checkpoint, no lock
+  ~CheckpointLock();
+  CheckpointLock(const CheckpointLock&) = delete;
+  CheckpointLock& operator=(const CheckpointLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 // One training run's record, as written to the JSON file.
 struct Run {
@@ -58,6 +76,7 @@ struct Experiment {
   std::string book;  // the book's reported result
   std::string defaults;  // one line: the settings it runs with
   std::function<Report(const Context&)> run;
+  int ensemble_members = 0;  // > 0: an ensemble of this many nets (accepts --members)
 };
 
 // Called from each experiment file through a static initializer.

@@ -2,7 +2,7 @@
 // Learning" by their BOOK.md IDs, with the book's settings as defaults.
 //   nabla-book list
 //   nabla-book run 1.1 [--epochs N] [--train-size N] [--seed S] [--threads T] [--json FILE]
-//                      [--checkpoint DIR [--resume]] [--quiet]
+//                      [--checkpoint DIR [--resume]] [--members LIST] [--quiet]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -88,7 +88,22 @@ const book::Experiment* find(const std::string& id) {
   return nullptr;
 }
 
+// --members only means something for an ensemble, and only with checkpoints: a
+// member trained without one would be lost before the vote.
+void check_members(const book::Experiment& e, const book::Context& ctx) {
+  if (ctx.members.empty()) return;
+  if (e.ensemble_members == 0)
+    throw nabla::ValueError("nabla-book: --members applies to ensembles (6.11) only, not to " + e.id);
+  if (ctx.checkpoint_dir.empty())
+    throw nabla::ValueError("nabla-book: --members needs --checkpoint DIR (the vote reads the members from there)");
+  for (int m : ctx.members)
+    if (m < 1 || m > e.ensemble_members)
+      throw nabla::ValueError("nabla-book: --members " + std::to_string(m) + " is not a member of " + e.id + " (1.." +
+                              std::to_string(e.ensemble_members) + ")");
+}
+
 int run_experiment(const book::Experiment& e, book::Context ctx, const std::string& json_path) {
+  check_members(e, ctx);
   ctx.experiment_id = e.id;
   if (!ctx.quiet) std::printf("== %s: %s\n   defaults: %s\n   book: %s\n", e.id.c_str(), e.title.c_str(), e.defaults.c_str(), e.book.c_str());
   auto start = std::chrono::steady_clock::now();
@@ -128,6 +143,10 @@ int main(int argc, char** argv) {
   run->add_option("--checkpoint", ctx.checkpoint_dir,
                   "write a checkpoint of every training run to DIR after each epoch (atomically)");
   run->add_flag("--resume", ctx.resume, "continue the runs from their checkpoints in --checkpoint DIR");
+  run->add_option("--members", ctx.members,
+                  "ensembles (6.11): train only these members (1-based, e.g. 4,5) into --checkpoint DIR; "
+                  "run several such processes side by side, then one without --members (with --resume) votes")
+      ->delimiter(',');
   CLI::App* show = app.add_subcommand("checkpoint", "summarize checkpoint files: sizes, epochs, steps, and each "
                                                      "variable's shape and a hash of its bytes");
   std::vector<std::string> checkpoint_files;
@@ -161,7 +180,8 @@ int main(int argc, char** argv) {
       run_experiment(*e, ctx, json_path);
     }
   } catch (const std::exception& ex) {
-    std::fprintf(stderr, "nabla-book: %s\n", ex.what());
+    const std::string what = ex.what();  // messages of nabla-book's own checks already say where they are from
+    std::fprintf(stderr, "%s%s\n", what.rfind("nabla-book:", 0) == 0 ? "" : "nabla-book: ", what.c_str());
     nabla::distributed::abort_job(ex.what());  // under mpirun: end every rank, not only this one
     return 1;
   }

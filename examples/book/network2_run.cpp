@@ -85,6 +85,7 @@ Run train_network2(const Network2Spec& spec, const Context& ctx) {
   if (!ctx.quiet && !spec.label.empty()) std::printf("--- %s\n", spec.label.c_str());
   opt.checkpoint = checkpoint_file(ctx, spec.label);
   opt.resume = ctx.resume;
+  const CheckpointLock lock(opt.checkpoint);
 
   Run run;
   run.label = spec.label;
