@@ -6,6 +6,7 @@
 
 #include "core/dispatch.hpp"
 #include "core/op.hpp"
+#include "core/parallel.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
 #include "ops/broadcast_internal.hpp"
@@ -94,6 +95,63 @@ class BroadcastLikeOp : public Op {
   }
 };
 
+// A sum down to a block of consecutive axes: g viewed as (outer, mid, inner) and
+// out[m] = sum over o, i of g[o, m, i] -- a bias gradient (conv: (N,K,H,W) to
+// (1,K,1,1); dense: (N,n) to (n,)). Found when out's axes other than 1 are
+// consecutive and equal g's there.
+struct BlockSum {
+  int64_t outer = 1, mid = 1, inner = 1;
+};
+bool block_sum(const Shape& g, const Shape& out, BlockSum& b) {
+  const int r = g.rank(), lead = g.rank() - out.rank();
+  if (lead < 0) return false;
+  auto out_dim = [&](int d) { return d < lead ? int64_t(1) : out[d - lead]; };
+  int first = r, last = -1;
+  for (int d = 0; d < r; ++d)
+    if (out_dim(d) != 1) first = std::min(first, d), last = d;
+  if (last < 0) first = last = r;  // a sum of everything: mid is empty
+  for (int d = 0; d < r; ++d) {
+    const bool in_block = d >= first && d <= last;
+    if (in_block && out_dim(d) != g[d]) return false;
+    if (!in_block && out_dim(d) != 1) return false;
+    (d < first ? b.outer : in_block ? b.mid : b.inner) *= g[d];
+  }
+  return true;
+}
+
+// p[0] + ... + p[n-1] in eight interleaved partial sums (lanes i mod 8, then
+// added in lane order): vectorizable, and the same order on every call.
+template <class T>
+T contiguous_sum(const T* p, int64_t n) {
+  T lane[8] = {};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int l = 0; l < 8; ++l) lane[l] += p[i + l];
+  for (int l = 0; i < n; ++i, ++l) lane[l] += p[i];
+  T acc = T(0);
+  for (int l = 0; l < 8; ++l) acc += lane[l];
+  return acc;
+}
+
+// out[m] is accumulated over o in order, each inner row by contiguous_sum, so the
+// result is the same bits on any thread count; threads take blocks of m.
+template <class T>
+void sum_block(const T* g, const BlockSum& b, T* out) {
+  const int nt = b.mid >= 2 ? threads_for(b.outer * b.mid * b.inner, 65536) : 1;
+  parallel_blocks(nt, [&](int t, int of) {
+    const int64_t m0 = block_begin(b.mid, t, of), m1 = block_begin(b.mid, t + 1, of);
+    for (int64_t m = m0; m < m1; ++m) out[m] = T(0);
+    for (int64_t o = 0; o < b.outer; ++o) {
+      const T* row = g + o * b.mid * b.inner;
+      if (b.inner == 1) {
+        for (int64_t m = m0; m < m1; ++m) out[m] += row[m];
+      } else {
+        for (int64_t m = m0; m < m1; ++m) out[m] += contiguous_sum(row + m * b.inner, b.inner);
+      }
+    }
+  });
+}
+
 // sum_like(g, ref): g summed down to ref's shape (undoes a broadcast of ref).
 class SumLikeOp : public Op {
  public:
@@ -112,6 +170,14 @@ class SumLikeOp : public Op {
     if (n == 0) return;
     if (g.size() == n) {
       std::memcpy(out.raw(), g.raw(), out.nbytes());
+      return;
+    }
+    BlockSum block;
+    if ((out.dtype() == DType::Float32 || out.dtype() == DType::Float64) && block_sum(g.shape(), out.shape(), block)) {
+      if (out.dtype() == DType::Float32)
+        sum_block(g.data<float>(), block, out.data<float>());
+      else
+        sum_block(g.data<double>(), block, out.data<double>());
       return;
     }
     dispatch(out.dtype(), [&](auto tag) {

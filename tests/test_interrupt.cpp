@@ -12,13 +12,13 @@
 using namespace nabla;
 
 namespace {
-// A function of `steps` chained steps over a 64x64 matrix that also updates w and c.
+// A function of `steps` chained steps over an n x n matrix that also updates w and c.
 struct LongCall {
-  Var a = shared(Tensor::full(DType::Float32, {64, 64}, 0.01), "a");
+  Var a;
   Var w = shared(Tensor::zeros(DType::Float32, {4096}), "w");
   Var c = shared(Tensor::zeros(DType::Int64, {}), "c");
   Function f;
-  explicit LongCall(int steps) {
+  explicit LongCall(int steps, int64_t n = 64) : a(shared(Tensor::full(DType::Float32, {n, n}, 0.01), "a")) {
     Var y = a;
     for (int k = 0; k < steps; ++k) y = tanh(dot(y, a) + 0.5);
     f = function({}, {sum(y)}, {{w, w + 1.0}, {c, c + int64_t(1)}});
@@ -42,7 +42,9 @@ TEST_CASE("interrupt: a flag set before the call stops it at once and updates no
 }
 
 TEST_CASE("interrupt: a flag raised during a long call stops it between steps") {
-  LongCall run(3000);
+  // 3000 products of 160x160 (~12 GFLOP): a call of 0.1 s or more even on a
+  // fast core, so the flag raised after 20 ms always lands mid-call.
+  LongCall run(3000, 160);
   run.f();
   std::atomic<bool> flag{false};
   std::thread raiser([&] {

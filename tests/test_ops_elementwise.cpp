@@ -207,7 +207,9 @@ const bool rows_broadcast = BROADCAST_ROW(Shape({4}), Shape({3, 4})) && BROADCAS
                             BROADCAST_ROW(Shape({2, 1, 4}), Shape({2, 3, 4}));
 const bool rows_sum_like = SUM_LIKE_ROW(Shape({3, 4}), Shape({4})) && SUM_LIKE_ROW(Shape({3, 4}), Shape({3, 1})) &&
                            SUM_LIKE_ROW(Shape({2, 3, 4}), Shape({3, 1})) &&
-                           SUM_LIKE_ROW(Shape({2, 3}), Shape({}));
+                           SUM_LIKE_ROW(Shape({2, 3}), Shape({})) &&
+                           SUM_LIKE_ROW(Shape({2, 3, 4, 5}), Shape({1, 3, 1, 1})) &&  // a conv bias gradient
+                           SUM_LIKE_ROW(Shape({2, 3, 4}), Shape({2, 1, 4}));          // not one block of axes
 
 const bool row_fill_like = add_op_row(
     {"fill_like", {sample({2, 3}, -1, 1, 91)}, [](const In& v) { return mul(v[0], fill_like(v[0], 2.5)); }, {0}, 2,
