@@ -20,7 +20,10 @@ expect_error "--members applies to ensembles (6.11) only" run 3.22 --members 1 -
 expect_error "--members 6 is not a member of 6.11 (1..5)" run 6.11 --members 6 --checkpoint "$out/ckpt"
 expect_error "--members needs --checkpoint DIR" run 6.11 --members 2
 
-"$book" run 6.11 "${small[@]}" --members 2,3 --checkpoint "$out/ckpt" --json "$out/members.json" | tee "$out/members.txt"
+# Without --json a members run writes results/6.11-members-2_3.json, not the voted results/6.11.json.
+(cd "$out" && "$book" run 6.11 "${small[@]}" --members 2,3 --checkpoint "$out/ckpt") | tee "$out/members.txt"
+[ -f "$out/results/6.11-members-2_3.json" ] && [ ! -e "$out/results/6.11.json" ]
+cp "$out/results/6.11-members-2_3.json" "$out/members.json"
 grep -q "trained members 2 (.*), 3 (.*) of 5" "$out/members.txt"
 ls "$out"/ckpt/*.ckpt > "$out/files.txt"
 [ "$(wc -l < "$out/files.txt")" = 2 ] || { echo "expected two member checkpoints:"; cat "$out/files.txt"; exit 1; }

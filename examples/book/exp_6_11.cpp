@@ -24,7 +24,7 @@ Report run(const Context& ctx) {
   auto wanted = [&](int k) {
     return ctx.members.empty() || std::count(ctx.members.begin(), ctx.members.end(), k + 1) > 0;
   };
-  std::string trained;  // "3 (99.55%), 4 (99.49%)" when only some members are trained
+  std::string trained;  // "3 (test 99.55% at best validation), 4 (...)" for the summary of a --members run
   for (int k = 0; k < kNets; ++k) {
     if (!wanted(k)) continue;
     // The first net is 6.10's own run (same net, same seed): it shares 6.10's

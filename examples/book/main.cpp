@@ -110,7 +110,11 @@ int run_experiment(const book::Experiment& e, book::Context ctx, const std::stri
   book::Report rep = e.run(ctx);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   json out = report_to_json(e, rep, ctx, wall);
-  std::filesystem::path path = json_path.empty() ? std::filesystem::path("results") / (e.id + ".json") : std::filesystem::path(json_path);
+  // A --members run holds part of an ensemble: by default it gets a file of its own
+  // (results/6.11-members-4_5.json), so it never replaces the voted results.
+  std::string stem = e.id;
+  for (size_t k = 0; k < ctx.members.size(); ++k) stem += (k ? "_" : "-members-") + std::to_string(ctx.members[k]);
+  std::filesystem::path path = json_path.empty() ? std::filesystem::path("results") / (stem + ".json") : std::filesystem::path(json_path);
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   // Atomic: a kill or a full disk mid-write leaves the previous results file whole.
   // Under mpirun the ranks' results agree (reduced metrics); rank 0 writes them.
