@@ -8,6 +8,7 @@
 // The three are bilinear and adjoint to each other, so each one's pullback is
 // built from the other two and gradients of any order stay in this family.
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "core/dispatch.hpp"
@@ -43,37 +44,16 @@ struct Geom {
   int64_t in_px() const { return H * W; }
 };
 
-// im2col copies rows of Wo elements, 8 to 24 in network3's nets. A memcpy call
-// per 32- or 96-byte row costs more than the copy, so the widths of network3's
-// layers get a copy of known length, which the compiler inlines as vector moves.
-template <int64_t N, class T>
-void copy_rows_fixed(const T* src, int64_t src_stride, T* dst, int64_t rows) {
-  for (int64_t i = 0; i < rows; ++i) std::memcpy(dst + i * N, src + i * src_stride, N * sizeof(T));
-}
-template <class T>
-void copy_rows(const T* src, int64_t src_stride, T* dst, int64_t n, int64_t rows) {
+// im2col and col2im move rows of Wo elements, 24 and 8 in network3's nets: a
+// memcpy call or a loop of unknown length per 32- or 96-byte row costs more than
+// the move. f(n) gets those widths as compile-time constants, so the compiler
+// turns each row into a few vector moves; other widths come as a plain int64_t.
+template <class F>
+void with_row_width(int64_t n, F&& f) {
   switch (n) {
-    case 8: return copy_rows_fixed<8>(src, src_stride, dst, rows);
-    case 24: return copy_rows_fixed<24>(src, src_stride, dst, rows);
-    default:
-      for (int64_t i = 0; i < rows; ++i) std::memcpy(dst + i * n, src + i * src_stride, size_t(n) * sizeof(T));
-  }
-}
-
-// col2im's counterpart: dst rows (stride dst_stride) += dense src rows of n.
-template <int64_t N, class T>
-void add_rows_fixed(const T* __restrict src, T* __restrict dst, int64_t dst_stride, int64_t rows) {
-  for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < N; ++j) dst[i * dst_stride + j] += src[i * N + j];
-}
-template <class T>
-void add_rows(const T* src, int64_t n, T* dst, int64_t dst_stride, int64_t rows) {
-  switch (n) {
-    case 8: return add_rows_fixed<8>(src, dst, dst_stride, rows);
-    case 24: return add_rows_fixed<24>(src, dst, dst_stride, rows);
-    default:
-      for (int64_t i = 0; i < rows; ++i)
-        for (int64_t j = 0; j < n; ++j) dst[i * dst_stride + j] += src[i * n + j];
+    case 8: return f(std::integral_constant<int64_t, 8>{});
+    case 24: return f(std::integral_constant<int64_t, 24>{});
+    default: return f(n);
   }
 }
 
@@ -87,7 +67,9 @@ void im2col(const T* x, const Geom& g, bool flip, T* col) {
         const int64_t sa = flip ? g.kh - 1 - a : a, sb = flip ? g.kw - 1 - b : b;
         const T* src = x + c * g.in_px() + sa * g.W + sb;
         T* dst = col + ((c * g.kh + a) * g.kw + b) * g.out_px();
-        copy_rows(src, g.W, dst, g.Wo, g.Ho);
+        with_row_width(g.Wo, [&](auto n) {
+          for (int64_t i = 0; i < g.Ho; ++i) std::memcpy(dst + i * n, src + i * g.W, size_t(n) * sizeof(T));
+        });
       }
 }
 
@@ -100,7 +82,12 @@ void col2im(const T* col, const Geom& g, bool flip, T* x) {
         const int64_t sa = flip ? g.kh - 1 - a : a, sb = flip ? g.kw - 1 - b : b;
         T* dst = x + c * g.in_px() + sa * g.W + sb;
         const T* src = col + ((c * g.kh + a) * g.kw + b) * g.out_px();
-        add_rows(src, g.Wo, dst, g.W, g.Ho);
+        with_row_width(g.Wo, [&](auto n) {
+          T* __restrict d = dst;  // col and x never overlap
+          const T* __restrict s = src;
+          for (int64_t i = 0; i < g.Ho; ++i)
+            for (int64_t j = 0; j < n; ++j) d[i * g.W + j] += s[i * n + j];
+        });
       }
 }
 
