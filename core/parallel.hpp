@@ -7,6 +7,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "core/function.hpp"
 
@@ -41,6 +42,16 @@ void parallel_blocks(int nt, F&& f) {
   }
 #endif
   f(0, 1);
+}
+
+// A per-thread buffer of at least n elements, grown to the largest size asked and
+// then reused, so a compiled function's steady-state call allocates nothing. Each
+// Tag names one use; a kernel holds it only between its own start and end.
+template <class T, int Tag = 0>
+T* thread_scratch(size_t n) {
+  thread_local std::vector<T> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf.data();
 }
 
 }  // namespace nabla

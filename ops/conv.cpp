@@ -25,15 +25,12 @@ namespace {
 
 // ---- kernels ------------------------------------------------------------------
 
-// Per-thread im2col buffer, grown to the largest size seen and then reused, so a
-// compiled function's steady-state call allocates nothing. Each kernel uses it
-// only between its own start and end, and kernels do not nest. Tag 1 is the
-// calling thread's buffer for the other threads' partial filter gradients.
+// Per-thread buffers (core/parallel.hpp's thread_scratch): tag 0 the im2col
+// columns, tag 1 the calling thread's buffer for the other threads' partial
+// filter gradients.
 template <class T, int Tag = 0>
 T* scratch(size_t n) {
-  thread_local std::vector<T> buf;
-  if (buf.size() < n) buf.resize(n);
-  return buf.data();
+  return thread_scratch<T, Tag>(n);
 }
 
 // Geometry of one valid correlation: image (C,H,W), kernel (kh,kw), output (Ho,Wo).

@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
-#include <vector>
 
 #include "core/parallel.hpp"
 #ifdef NABLA_HAVE_DNNL
@@ -78,6 +77,9 @@ constexpr int64_t kGemmParallelMinMacs = 200000;
 // or the depth K (each thread a partial product, summed in thread order).
 enum class GemmSplit { Rows, Cols, Depth };
 
+// thread_scratch tag of a depth split's partial products (one M x N block per extra thread).
+constexpr int kGemmDepthScratch = 2;
+
 // Split along the stored rows of the largest operand. In a dense layer that is the
 // weight matrix W in its forward product, in the gradient for its input and in its
 // update, and the rule hands each thread the same rows of W in all three: at two
@@ -100,22 +102,13 @@ inline GemmSplit gemm_split_axis(bool ta, bool tb, int64_t M, int64_t N, int64_t
   return M >= N ? GemmSplit::Rows : GemmSplit::Cols;  // the largest dimension of C
 }
 
-// Partial products of a depth split, one M x N block per extra thread; reused by
-// every call from this thread (the training step allocates nothing after its first call).
-template <class T>
-T* gemm_depth_scratch(size_t elements) {
-  static thread_local std::vector<T> scratch;
-  if (scratch.size() < elements) scratch.resize(elements);
-  return scratch.data();
-}
-
 template <class T>
 void split_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B,
                 int64_t ldb, T beta, T* C) {
   const int nt0 = threads_for(M * N * K, kGemmParallelMinMacs);
   if (nt0 == 1 || std::max(M, N) < 2) return blas_gemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, N);
   const GemmSplit axis = gemm_split_axis(ta, tb, M, N, K, nt0);
-  T* partial = axis == GemmSplit::Depth ? gemm_depth_scratch<T>(size_t(nt0 - 1) * size_t(M * N)) : nullptr;
+  T* partial = axis == GemmSplit::Depth ? thread_scratch<T, kGemmDepthScratch>(size_t(nt0 - 1) * size_t(M * N)) : nullptr;
   parallel_blocks(nt0, [&](int t, int nt) {
     if (axis == GemmSplit::Rows) {
       const int64_t i0 = block_begin(M, t, nt), i1 = block_begin(M, t + 1, nt);

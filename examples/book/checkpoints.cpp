@@ -29,11 +29,11 @@ CheckpointLock::CheckpointLock(const std::string& checkpoint) {
   const std::string path = checkpoint + ".lock";
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0)
-    throw nabla::ValueError("nabla-book: cannot open the lock file " + path + ": " + std::strerror(errno));
+    throw nabla::ValueError("cannot open the lock file " + path + ": " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd_);
     fd_ = -1;
-    throw nabla::ValueError("nabla-book: another process is training into " + checkpoint + " (it holds " + path +
+    throw nabla::ValueError("another process is training into " + checkpoint + " (it holds " + path +
                             "); two writers would overwrite each other's epochs. Give each process other --members "
                             "or another --checkpoint DIR");
   }

@@ -93,12 +93,12 @@ const book::Experiment* find(const std::string& id) {
 void check_members(const book::Experiment& e, const book::Context& ctx) {
   if (ctx.members.empty()) return;
   if (e.ensemble_members == 0)
-    throw nabla::ValueError("nabla-book: --members applies to ensembles (6.11) only, not to " + e.id);
+    throw nabla::ValueError("--members applies to ensembles (6.11) only, not to " + e.id);
   if (ctx.checkpoint_dir.empty())
-    throw nabla::ValueError("nabla-book: --members needs --checkpoint DIR (the vote reads the members from there)");
+    throw nabla::ValueError("--members needs --checkpoint DIR (the vote reads the members from there)");
   for (int m : ctx.members)
     if (m < 1 || m > e.ensemble_members)
-      throw nabla::ValueError("nabla-book: --members " + std::to_string(m) + " is not a member of " + e.id + " (1.." +
+      throw nabla::ValueError("--members " + std::to_string(m) + " is not a member of " + e.id + " (1.." +
                               std::to_string(e.ensemble_members) + ")");
 }
 
@@ -168,10 +168,10 @@ int main(int argc, char** argv) {
         std::printf("%s: %s", file.c_str(), nabla::optim::summarize_checkpoint(file).text().c_str());
       return 0;
     }
-    if (!json_path.empty() && ids.size() > 1) throw nabla::ValueError("nabla-book: --json takes one experiment ID");
-    if (ctx.threads < 1) throw nabla::ValueError("nabla-book: --threads must be at least 1");
+    if (!json_path.empty() && ids.size() > 1) throw nabla::ValueError("--json takes one experiment ID");
+    if (ctx.threads < 1) throw nabla::ValueError("--threads must be at least 1");
     if (ctx.resume && ctx.checkpoint_dir.empty())
-      throw nabla::ValueError("nabla-book: --resume needs --checkpoint DIR (where the checkpoints are)");
+      throw nabla::ValueError("--resume needs --checkpoint DIR (where the checkpoints are)");
     if (!ctx.checkpoint_dir.empty()) std::filesystem::create_directories(ctx.checkpoint_dir);
     if (ctx.quiet) setenv("NABLA_PROGRESS", "0", 1);  // one line per epoch at most
     nabla::set_num_threads(ctx.threads);
@@ -184,8 +184,7 @@ int main(int argc, char** argv) {
       run_experiment(*e, ctx, json_path);
     }
   } catch (const std::exception& ex) {
-    const std::string what = ex.what();  // messages of nabla-book's own checks already say where they are from
-    std::fprintf(stderr, "%s%s\n", what.rfind("nabla-book:", 0) == 0 ? "" : "nabla-book: ", what.c_str());
+    std::fprintf(stderr, "nabla-book: %s\n", ex.what());
     nabla::distributed::abort_job(ex.what());  // under mpirun: end every rank, not only this one
     return 1;
   }
