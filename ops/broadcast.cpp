@@ -119,17 +119,20 @@ bool block_sum(const Shape& g, const Shape& out, BlockSum& b) {
   return true;
 }
 
-// p[0] + ... + p[n-1] in eight interleaved partial sums (lanes i mod 8, then
-// added in lane order): vectorizable, and the same order on every call.
+// p[0] + ... + p[n-1] in kLanes interleaved partial sums (lane i mod kLanes,
+// then added in lane order): vectorizable, and the same order on every call.
+// 32 lanes are four 8-wide (or two 16-wide) vectors, so four (two) additions
+// are in flight instead of one chain waiting on the add latency.
 template <class T>
 T contiguous_sum(const T* p, int64_t n) {
-  T lane[8] = {};
+  constexpr int kLanes = 32;
+  T lane[kLanes] = {};
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int l = 0; l < 8; ++l) lane[l] += p[i + l];
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) lane[l] += p[i + l];
   for (int l = 0; i < n; ++i, ++l) lane[l] += p[i];
   T acc = T(0);
-  for (int l = 0; l < 8; ++l) acc += lane[l];
+  for (int l = 0; l < kLanes; ++l) acc += lane[l];
   return acc;
 }
 

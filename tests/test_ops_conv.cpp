@@ -386,6 +386,29 @@ TEST_CASE("max_pool_grad: the float vector path routes like the rule, ties and a
   }
 }
 
+TEST_CASE("pool_2d: the 2x2 path (rows in chunks, split over threads) equals the window rule") {
+  // Odd heights with ignore_border drop the last row; odd widths and partial
+  // windows take the general walk. 2x9x40 planes make more window rows than
+  // one chunk of scratch, and odd row counts split unevenly over two threads.
+  const int before = num_threads();
+  for (const Shape& xs : {Shape{2, 9, 40, 24}, Shape{3, 1, 7, 6}, Shape{1, 2, 6, 34}, Shape{4, 5}, Shape{2, 3, 4, 7}})
+    for (bool ib : {true, false})
+      for (DType t : {DType::Float32, DType::Float64, DType::Int32})
+        for (int threads : {1, 2}) {
+          INFO("x " << xs.str() << " ignore_border " << ib << " " << std::string(dtype_name(t)) << " threads " << threads);
+          set_num_threads(threads);
+          Tensor xv = sample(xs, -4, 4, unsigned(xs.numel() + ib)).astype(t);
+          Var x = input(t, xs, "x");
+          const Tensor got = eval(pool_2d(x, {2, 2}, ib), {{x, xv}});
+          const Tensor want = ref_pool(xv.astype(DType::Float64), 2, 2, ib);  // a max is exact: no tolerance
+          REQUIRE(got.shape() == want.shape());
+          int64_t wrong = 0;
+          for (int64_t i = 0; i < got.size(); ++i) wrong += got.at(i) != want.at(i);
+          CHECK(wrong == 0);
+        }
+  set_num_threads(before);
+}
+
 TEST_CASE("pool_2d: bad window sizes and mismatched gradients are errors") {
   CHECK_THROWS_AS(pool_2d(matrix("m"), {0, 2}), ValueError);
   CHECK_THROWS_AS(pool_2d(matrix("m"), {2}), ValueError);
