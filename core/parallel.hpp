@@ -6,6 +6,7 @@
 // the same on every run.
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -42,6 +43,67 @@ void parallel_blocks(int nt, F&& f) {
   }
 #endif
   f(0, 1);
+}
+
+// Chunks 0..n-1 of one parallel op, dealt out as fixed static blocks (thread t
+// owns block t, as block_begin splits them) that a thread works through from
+// the front; a thread done with its own block takes chunks from the back of the
+// others'. When the cores run alike each thread stays on its block, next to the
+// data the previous op left in its cache; when one core is slower or busy (on
+// shared 2-vCPU machines one can stream memory ~1.4x slower than the other) the
+// other takes over the tail of its work instead of waiting at the barrier.
+// Chunk boundaries are the caller's and fixed: a result never combined across
+// chunks depends only on them, not on which thread ran which, so it is the same
+// bits on every run. (Reductions over chunks need their own partials.)
+class ChunkQueue {
+ public:
+  static constexpr int kMaxThreads = 64;
+  ChunkQueue(int nt, int64_t n_chunks) : nt_(std::clamp(nt, 1, kMaxThreads)) {
+    for (int t = 0; t < nt_; ++t)
+      blocks_[t].range.store(pack(block_begin(n_chunks, t, nt_), block_begin(n_chunks, t + 1, nt_)),
+                             std::memory_order_relaxed);
+  }
+  ChunkQueue(const ChunkQueue&) = delete;
+  ChunkQueue& operator=(const ChunkQueue&) = delete;
+
+  // Called by thread t of the team (every member, or just t = 0 on one thread):
+  // g(c) for each chunk this thread gets. The team may be smaller than nt.
+  template <class G>
+  void run(int t, G&& g) {
+    int64_t c;
+    if (t < nt_)
+      while ((c = take(t, true)) >= 0) g(c);
+    for (int k = 1; k < nt_; ++k)
+      while ((c = take((t + k) % nt_, false)) >= 0) g(c);
+  }
+
+ private:
+  static uint64_t pack(int64_t lo, int64_t hi) { return uint64_t(lo) << 32 | uint64_t(hi); }
+  // The next chunk of block b from its front (the owner) or back (a helper); -1 when empty.
+  int64_t take(int b, bool front) {
+    std::atomic<uint64_t>& r = blocks_[b].range;
+    uint64_t cur = r.load(std::memory_order_relaxed);
+    for (;;) {
+      const int64_t lo = int64_t(cur >> 32), hi = int64_t(cur & 0xffffffffu);
+      if (lo >= hi) return -1;
+      const uint64_t next = front ? pack(lo + 1, hi) : pack(lo, hi - 1);
+      if (r.compare_exchange_weak(cur, next, std::memory_order_relaxed)) return front ? lo : hi - 1;
+    }
+  }
+  struct alignas(64) Block {  // one cache line each: owners do not contend
+    std::atomic<uint64_t> range{0};
+  };
+  int nt_;
+  Block blocks_[kMaxThreads];
+};
+
+// f(c) for chunks c = 0..n_chunks-1 on nt threads through a ChunkQueue, for
+// bodies that need no per-thread setup.
+template <class F>
+void parallel_chunks(int nt, int64_t n_chunks, F&& f) {
+  if (n_chunks < 2) nt = 1;
+  ChunkQueue queue(nt, n_chunks);
+  parallel_blocks(nt, [&](int t, int) { queue.run(t, f); });
 }
 
 // A per-thread buffer of at least n elements, grown to the largest size asked and

@@ -20,6 +20,8 @@ constexpr int64_t kChunk = 256;
 constexpr int kMaxScratch = 48;
 // Registers (inputs + instruction results) in one program.
 constexpr int kMaxRegisters = 128;
+// Elements per group of chunks that a thread takes at a time (ChunkQueue).
+constexpr int64_t kGroup = 8 * kChunk;
 // Output elements per thread below which the loop stays on one thread. Threads
 // take whole chunks, so every element is computed with the same chunk boundaries
 // (hence bit for bit the same) at any thread count.
@@ -193,76 +195,79 @@ template <class T> void FusedElementwiseOp::run(const Tensor* const* in, Tensor&
       plan_runs(os, strides, f);
     }
   }
-  const int64_t n_chunks = (n + kChunk - 1) / kChunk;
-  parallel_blocks(threads_for(n, kParallelMinElements), [&](int t, int nt) {
-    // This thread's chunks, with its own scratch.
-    const int64_t begin = block_begin(n_chunks, t, nt) * kChunk;
-    const int64_t end = std::min(n, block_begin(n_chunks, t + 1, nt) * kChunk);
+  const int64_t n_groups = (n + kGroup - 1) / kGroup;
+  const int nt = threads_for(n, kParallelMinElements);
+  ChunkQueue groups(nt, n_groups);
+  parallel_blocks(nt, [&](int t, int) {
+    // Each thread has its own scratch and works through groups of chunks (ChunkQueue).
     alignas(64) T scratch[kMaxScratch][kChunk];
     const T* reg[kMaxRegisters];
     for (int k = 0; k < n_inputs_; ++k)
       if (feeds[k].kind == Feed::Scalar)
         std::fill(scratch[input_slot[k]], scratch[input_slot[k]] + kChunk, in[k]->data<T>()[0]);
     T* o = out.data<T>();
-    for (int64_t i0 = begin; i0 < end; i0 += kChunk) {
-      const int64_t len = std::min(kChunk, end - i0);
-      for (int k = 0; k < n_inputs_; ++k) {
-        const T* src = in[k]->data<T>();
-        const InputFeed& f = feeds[k];
-        T* dst = input_slot[k] >= 0 ? scratch[input_slot[k]] : nullptr;
-        switch (f.kind) {
-          case Feed::Full: reg[k] = src + i0; break;
-          case Feed::Scalar: reg[k] = dst; break;
-          case Feed::Block: {
-            int64_t off = i0 % f.block, j = 0;
-            while (j < len) {
-              const int64_t run = std::min(len - j, f.block - off);
-              std::memcpy(dst + j, src + off, size_t(run) * sizeof(T));
-              j += run;
-              off = 0;
-            }
-            reg[k] = dst;
-            break;
-          }
-          case Feed::Strided: {
-            // Runs of run_len elements, each at a fixed step from its start.
-            int64_t run = i0 / f.run_len, within = i0 % f.run_len, j = 0;
-            while (j < len) {
-              int64_t base = 0, q = run;
-              for (int d = f.outer_rank - 1; d >= 0; --d) {
-                base += (q % f.outer_dims[d]) * f.outer_strides[d];
-                q /= f.outer_dims[d];
+    groups.run(t, [&](int64_t group) {
+      const int64_t end = std::min(n, (group + 1) * kGroup);
+      for (int64_t i0 = group * kGroup; i0 < end; i0 += kChunk) {
+        const int64_t len = std::min(kChunk, end - i0);
+        for (int k = 0; k < n_inputs_; ++k) {
+          const T* src = in[k]->data<T>();
+          const InputFeed& f = feeds[k];
+          T* dst = input_slot[k] >= 0 ? scratch[input_slot[k]] : nullptr;
+          switch (f.kind) {
+            case Feed::Full: reg[k] = src + i0; break;
+            case Feed::Scalar: reg[k] = dst; break;
+            case Feed::Block: {
+              int64_t off = i0 % f.block, j = 0;
+              while (j < len) {
+                const int64_t run = std::min(len - j, f.block - off);
+                std::memcpy(dst + j, src + off, size_t(run) * sizeof(T));
+                j += run;
+                off = 0;
               }
-              const int64_t n_here = std::min(len - j, f.run_len - within);
-              const T* from = src + base + within * f.run_step;
-              if (f.run_step == 0) std::fill(dst + j, dst + j + n_here, *from);
-              else if (f.run_step == 1) std::memcpy(dst + j, from, size_t(n_here) * sizeof(T));
-              else
-                for (int64_t e = 0; e < n_here; ++e) dst[j + e] = from[e * f.run_step];
-              j += n_here;
-              within = 0;
-              ++run;
+              reg[k] = dst;
+              break;
             }
-            reg[k] = dst;
-            break;
+            case Feed::Strided: {
+              // Runs of run_len elements, each at a fixed step from its start.
+              int64_t run = i0 / f.run_len, within = i0 % f.run_len, j = 0;
+              while (j < len) {
+                int64_t base = 0, q = run;
+                for (int d = f.outer_rank - 1; d >= 0; --d) {
+                  base += (q % f.outer_dims[d]) * f.outer_strides[d];
+                  q /= f.outer_dims[d];
+                }
+                const int64_t n_here = std::min(len - j, f.run_len - within);
+                const T* from = src + base + within * f.run_step;
+                if (f.run_step == 0) std::fill(dst + j, dst + j + n_here, *from);
+                else if (f.run_step == 1) std::memcpy(dst + j, from, size_t(n_here) * sizeof(T));
+                else
+                  for (int64_t e = 0; e < n_here; ++e) dst[j + e] = from[e * f.run_step];
+                j += n_here;
+                within = 0;
+                ++run;
+              }
+              reg[k] = dst;
+              break;
+            }
           }
         }
-      }
-      for (size_t p = 0; p < program_.size(); ++p) {
-        const FusedInstr& ins = program_[p];
-        const int self = n_inputs_ + int(p);
-        T* dst = p + 1 == program_.size() ? o + i0 : scratch[scratch_of_[size_t(self)]];
-        const Kernels& k = kernels_[p];
-        if constexpr (std::is_same<T, float>::value) {
-          if (ins.binary) k.b32(reg[ins.a], reg[ins.b], dst, len);
-          else k.u32(reg[ins.a], dst, len);
-        } else {
-          if (ins.binary) k.b64(reg[ins.a], reg[ins.b], dst, len);
-          else k.u64(reg[ins.a], dst, len);
+        for (size_t p = 0; p < program_.size(); ++p) {
+          const FusedInstr& ins = program_[p];
+          const int self = n_inputs_ + int(p);
+          T* dst = p + 1 == program_.size() ? o + i0 : scratch[scratch_of_[size_t(self)]];
+          const Kernels& k = kernels_[p];
+          if constexpr (std::is_same<T, float>::value) {
+            if (ins.binary) k.b32(reg[ins.a], reg[ins.b], dst, len);
+            else k.u32(reg[ins.a], dst, len);
+          } else {
+            if (ins.binary) k.b64(reg[ins.a], reg[ins.b], dst, len);
+            else k.u64(reg[ins.a], dst, len);
+          }
+          reg[self] = dst;
         }
-        reg[self] = dst;
       }
-    }
+    });
   });
 }
 

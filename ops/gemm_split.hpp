@@ -3,8 +3,9 @@
 // the book's mini-batch shapes: benchmarks/gemm_shapes.cpp), double to OpenBLAS;
 // both run on one thread. split_gemm splits a product over nabla's threads when
 // it is large enough, in fixed blocks, one single-threaded sgemm per block (see
-// gemm_split_axis for which way); partial sums are added in thread order, so a
-// fixed thread count gives the same result on every run.
+// gemm_split_axis for which way); row and column blocks go to whichever thread
+// gets to them (each is the same product whoever runs it), depth partials are
+// added in thread order, so a fixed thread count gives the same result on every run.
 #pragma once
 #include <xtensor-blas/xlinalg.hpp>  // declares cblas_sgemm / cblas_dgemm (no <cblas.h>: TOOLCHAIN.md §2)
 
@@ -72,6 +73,14 @@ inline void blas_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, double 
 
 // Multiply-adds per thread below which a GEMM stays on one thread.
 constexpr int64_t kGemmParallelMinMacs = 200000;
+// A row or column split cuts C into up to this many blocks per thread, each at
+// least kGemmMinChunk rows (columns) wide, so a slower core ends up with fewer
+// (ChunkQueue: each thread starts on its own block, the faster one takes over
+// the other's tail).
+// (4 measured best on a 2-vCPU Zen 4 VM for 6.2's FC products: 1 leaves the
+// slower core's half to wait for, 8 makes the blocks too thin for the GEMM kernel.)
+constexpr int64_t kGemmChunksPerThread = 4;
+constexpr int64_t kGemmMinChunk = 8;
 
 // How split_gemm divides a product over threads: C's rows (M), C's columns (N),
 // or the depth K (each thread a partial product, summed in thread order).
@@ -82,8 +91,9 @@ constexpr int kGemmDepthScratch = 2;
 
 // Split along the stored rows of the largest operand. In a dense layer that is the
 // weight matrix W in its forward product, in the gradient for its input and in its
-// update, and the rule hands each thread the same rows of W in all three: at two
-// threads each core keeps its half of W in its own L2 cache instead of pulling the
+// update, and the rule hands each thread the same rows of W in all three (while
+// the cores keep pace, ChunkQueue keeps each on its own block): at two threads
+// each core keeps its half of W in its own L2 cache instead of pulling the
 // other core's half over every step (these mini-batch-10 products are bound by
 // reading W, not by arithmetic). Depth is used only when C is small beside the
 // largest operand, since it costs a partial C per extra thread and a sum.
@@ -108,31 +118,38 @@ void split_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, cons
   const int nt0 = threads_for(M * N * K, kGemmParallelMinMacs);
   if (nt0 == 1 || std::max(M, N) < 2) return blas_gemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, N);
   const GemmSplit axis = gemm_split_axis(ta, tb, M, N, K, nt0);
-  T* partial = axis == GemmSplit::Depth ? thread_scratch<T, kGemmDepthScratch>(size_t(nt0 - 1) * size_t(M * N)) : nullptr;
+  if (axis != GemmSplit::Depth) {
+    // Each block of C's rows (columns) is one product with fixed bounds, taken by
+    // whichever thread is free: the same bits whoever runs it.
+    const int64_t extent = axis == GemmSplit::Rows ? M : N;
+    const int n_chunks =
+        int(std::max<int64_t>(nt0, std::min<int64_t>(extent / kGemmMinChunk, nt0 * kGemmChunksPerThread)));
+    return parallel_chunks(nt0, n_chunks, [&](int64_t c) {
+      const int64_t i0 = block_begin(extent, int(c), n_chunks), i1 = block_begin(extent, int(c) + 1, n_chunks);
+      if (i1 == i0) return;
+      if (axis == GemmSplit::Rows)
+        blas_gemm(ta, tb, i1 - i0, N, K, alpha, ta ? A + i0 : A + i0 * lda, lda, B, ldb, beta, C + i0 * N, N);
+      else
+        blas_gemm(ta, tb, M, i1 - i0, K, alpha, A, lda, tb ? B + i0 * ldb : B + i0, ldb, beta, C + i0, N);
+    });
+  }
+  T* partial = thread_scratch<T, kGemmDepthScratch>(size_t(nt0 - 1) * size_t(M * N));
   parallel_blocks(nt0, [&](int t, int nt) {
-    if (axis == GemmSplit::Rows) {
-      const int64_t i0 = block_begin(M, t, nt), i1 = block_begin(M, t + 1, nt);
-      if (i1 > i0) blas_gemm(ta, tb, i1 - i0, N, K, alpha, ta ? A + i0 : A + i0 * lda, lda, B, ldb, beta, C + i0 * N, N);
-    } else if (axis == GemmSplit::Cols) {
-      const int64_t j0 = block_begin(N, t, nt), j1 = block_begin(N, t + 1, nt);
-      if (j1 > j0) blas_gemm(ta, tb, M, j1 - j0, K, alpha, A, lda, tb ? B + j0 * ldb : B + j0, ldb, beta, C + j0, N);
-    } else {
-      // Thread 0 accumulates into C (with beta), the others into their partials;
-      // after the barrier each thread adds the partials to its block of C in
-      // thread order, so a fixed thread count always rounds the same way.
-      const int64_t k0 = block_begin(K, t, nt), k1 = block_begin(K, t + 1, nt);
-      const T* a = ta ? A + k0 * lda : A + k0;
-      const T* b = tb ? B + k0 : B + k0 * ldb;
-      T* out = t == 0 ? C : partial + size_t(t - 1) * size_t(M * N);
-      blas_gemm(ta, tb, M, N, k1 - k0, alpha, a, lda, b, ldb, t == 0 ? beta : T(0), out, N);
+    // Thread 0 accumulates into C (with beta), the others into their partials;
+    // after the barrier each thread adds the partials to its block of C in
+    // thread order, so a fixed thread count always rounds the same way.
+    const int64_t k0 = block_begin(K, t, nt), k1 = block_begin(K, t + 1, nt);
+    const T* a = ta ? A + k0 * lda : A + k0;
+    const T* b = tb ? B + k0 : B + k0 * ldb;
+    T* out = t == 0 ? C : partial + size_t(t - 1) * size_t(M * N);
+    blas_gemm(ta, tb, M, N, k1 - k0, alpha, a, lda, b, ldb, t == 0 ? beta : T(0), out, N);
 #ifdef _OPENMP
 #pragma omp barrier
 #endif
-      const int64_t e0 = block_begin(M * N, t, nt), e1 = block_begin(M * N, t + 1, nt);
-      for (int u = 1; u < nt; ++u) {
-        const T* p = partial + size_t(u - 1) * size_t(M * N);
-        for (int64_t e = e0; e < e1; ++e) C[e] += p[e];
-      }
+    const int64_t e0 = block_begin(M * N, t, nt), e1 = block_begin(M * N, t + 1, nt);
+    for (int u = 1; u < nt; ++u) {
+      const T* p = partial + size_t(u - 1) * size_t(M * N);
+      for (int64_t e = e0; e < e1; ++e) C[e] += p[e];
     }
   });
 }

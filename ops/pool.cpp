@@ -27,6 +27,12 @@ namespace nabla {
 
 namespace {
 
+// Window rows per chunk of max_pool_2x2 (its vertical maxima, 64 x W, stay in
+// L1) and per chunk that threads share out.
+constexpr int64_t kChunkRows = 64;
+// Planes per chunk that threads share out in max_pool_grad's 2x2 path.
+constexpr int64_t kChunkPlanes = 8;
+
 // Elements of x below which pooling stays on one thread (waking the other costs
 // a few microseconds; see the commit that added it for the measurement).
 constexpr int64_t kParallelMinElements = 8192;
@@ -105,7 +111,6 @@ void max_pool(const T* x, const Shape& xs, const Window& w, T* out, int64_t p0, 
 // in order because W = 2 * Wo.
 template <class T>
 void max_pool_2x2(const T* x, T* out, int64_t q0, int64_t q1, int64_t H, int64_t W, int64_t Ho) {
-  constexpr int64_t kChunkRows = 64;
   const int64_t Wo = W / 2;
   T* v = scratch<T>(size_t(kChunkRows * W));
   for (int64_t c0 = q0; c0 < q1; c0 += kChunkRows) {
@@ -176,12 +181,12 @@ inline int64_t max_pool_grad_2x2_rows_simd(const float* xt, const float* xb, con
       const V a = V::load_unaligned(xt + k), c = V::load_unaligned(xb + k);
       const V pa = xsimd::swizzle(a, swap), pc = xsimd::swizzle(c, swap);
       // In its row, an even lane wins unless its right neighbour is larger; an odd lane only when larger.
-      const auto top = (even & !(pa > a)) | (!even & (a > pa));
-      const auto bottom = (even & !(pc > c)) | (!even & (c > pc));
+      const auto top = (even & (!(pa > a))) | ((!even) & (a > pa));
+      const auto bottom = (even & (!(pc > c))) | ((!even) & (c > pc));
       const auto down = xsimd::max(c, pc) > xsimd::max(a, pa);
       for (int64_t q = 0; q < L / 2; ++q) g2[2 * q] = g2[2 * q + 1] = gr[k / 2 + q];
       const V g = V::load_aligned(g2), zero(0.0f);
-      xsimd::select(!down & top, g, zero).store_unaligned(ot + k);
+      xsimd::select((!down) & top, g, zero).store_unaligned(ot + k);
       xsimd::select(down & bottom, g, zero).store_unaligned(ob + k);
     }
     return k / 2;  // windows done
@@ -283,9 +288,9 @@ class PoolOp : public Op {
         using T = typename decltype(tag)::type;
         if constexpr (!std::is_same_v<T, bool>) {  // (no bool scratch: vector<bool> has no data())
           if (w_.wh == 2 && w_.ww == 2 && g.W % 2 == 0 && (g.H % 2 == 0 || w_.ignore_border)) {
-            const int64_t rows = g.planes * g.Ho;  // window rows, split evenly over the threads
-            return parallel_blocks(nt, [&](int t, int n) {
-              max_pool_2x2(x.data<T>(), out.data<T>(), block_begin(rows, t, n), block_begin(rows, t + 1, n), g.H,
+            const int64_t rows = g.planes * g.Ho;  // window rows, in chunks shared out by parallel_chunks
+            return parallel_chunks(nt, (rows + kChunkRows - 1) / kChunkRows, [&](int64_t c) {
+              max_pool_2x2(x.data<T>(), out.data<T>(), c * kChunkRows, std::min(rows, (c + 1) * kChunkRows), g.H,
                            g.W, g.Ho);
             });
           }
@@ -302,11 +307,13 @@ class PoolOp : public Op {
       const T* px = x.data<T>();
       const T* v = in[1]->data<T>();
       T* po = out.data<T>();
+      if (kind_ == PoolKind::Grad && tiled_2x2)  // every element written once: chunks shared out by parallel_chunks
+        return parallel_chunks(nt, (g.planes + kChunkPlanes - 1) / kChunkPlanes, [&](int64_t c) {
+          max_pool_grad_2x2_tiled(px, v, po, c * kChunkPlanes, std::min(g.planes, (c + 1) * kChunkPlanes), g.H, g.W);
+        });
       parallel_blocks(nt, [&](int t, int n) {
         const int64_t p0 = block_begin(g.planes, t, n), p1 = block_begin(g.planes, t + 1, n);
-        if (kind_ == PoolKind::Grad && tiled_2x2)
-          max_pool_grad_2x2_tiled(px, v, po, p0, p1, g.H, g.W);
-        else if (kind_ == PoolKind::Grad)
+        if (kind_ == PoolKind::Grad)
           for_each_window(px, x.shape(), w_, p0, p1, [&](int64_t o, int64_t a) { po[a] += v[o]; });
         else
           for_each_window(px, x.shape(), w_, p0, p1, [&](int64_t o, int64_t a) { po[o] = v[a]; });

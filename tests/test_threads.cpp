@@ -93,6 +93,23 @@ TEST_CASE("threads: a conv-net training run on 2 threads is bit-identical when r
   for (size_t k = 0; k < first.size(); ++k) CHECK(bit_identical(first[k], second[k]));
 }
 
+TEST_CASE("threads: repeated 2-thread runs stay bit-identical while another thread keeps a core busy") {
+  // The split ops hand chunks to whichever thread is free (ChunkQueue), so a
+  // busy core changes who runs what; the results must not change with it.
+  std::atomic<bool> stop{false};
+  std::thread busy([&] {
+    volatile uint64_t spin = 0;
+    while (!stop.load(std::memory_order_relaxed)) spin = spin + 1;
+  });
+  const std::vector<Tensor> reference = conv_net_steps(2);
+  std::vector<std::vector<Tensor>> repeats;
+  for (int r = 0; r < 3; ++r) repeats.push_back(conv_net_steps(2));
+  stop = true;
+  busy.join();
+  for (const auto& run : repeats)
+    for (size_t k = 0; k < reference.size(); ++k) CHECK(bit_identical(run[k], reference[k]));
+}
+
 TEST_CASE("threads: a conv-net training run on 1 and 2 threads agrees to float tolerance") {
   const std::vector<Tensor> one = conv_net_steps(1), two = conv_net_steps(2);
   for (size_t k = 0; k < one.size(); ++k) {
