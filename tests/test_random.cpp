@@ -157,3 +157,24 @@ TEST_CASE("random: binomial values are counts in 0..n with mean n*p") {
   CHECK_THROWS_AS(rs.binomial({3}, 1, 1.5), ValueError);
   CHECK_THROWS_AS(rs.uniform({3}, 0, 1, DType::Int32), TypeError);
 }
+
+TEST_CASE("random: binomial draws large enough to split over threads are the same on 1 and 2 threads") {
+  // 300,001 elements: several chunks per thread and a ragged last one. Each
+  // element depends on (state, index) only, so the split must not show.
+  const int before = num_threads();
+  for (int64_t trials : {1, 3}) {
+    INFO("trials " << trials);
+    std::vector<Tensor> got;
+    for (int threads : {1, 2}) {
+      set_num_threads(threads);
+      RandomStreams rs(21);
+      got.push_back(eval(rs.binomial({300001}, trials, 0.35, DType::Float32)));
+    }
+    REQUIRE(got[0].size() == got[1].size());
+    int64_t differ = 0;
+    for (int64_t i = 0; i < got[0].size(); ++i) differ += got[0].at(i) != got[1].at(i);
+    CHECK(differ == 0);
+    CHECK(mean_of(got[1]) == doctest::Approx(0.35 * double(trials)).epsilon(0.01));
+  }
+  set_num_threads(before);
+}
