@@ -50,6 +50,12 @@ int main() {
       {"6.2 FC 2880->100 update", 'U', 100, 2880, 10},
       {"1.1 FC 784->30 forward", 'T', 10, 30, 784},       {"1.1 FC 784->30 update", 'U', 30, 784, 10},
       {"6.10 conv2 forward (per image)", 'F', 40, 64, 500}, {"6.2 conv forward (per image)", 'F', 20, 576, 25},
+      // conv2d_grad_filters per image: gf (K, CKK) += gy (K, HoWo) · col (CKK, HoWo)ᵀ
+      {"6.2 conv grad filters (per image)", 'T', 20, 25, 576}, 
+      // at 2 threads split_gemm cuts 6.2's FC forward into 8 column blocks of 12-13
+      {"6.2 FC forward, 1 of 8 col blocks", 'T', 10, 12, 2880}, {"6.10 conv2 grad filters (per im.)", 'T', 40, 500, 64},
+      // conv2d_grad_input per image: col (CKK, HoWo) = fᵀ (CKK, K) · gy (K, HoWo)
+      {"6.2 conv grad input (per image)", 'U', 25, 576, 20}, {"6.10 conv2 grad input (per image)", 'U', 500, 64, 40},
   };
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> u(-1, 1);

@@ -53,10 +53,19 @@ inline bool use_dnnl() {
   return on;
 }
 
+// oneDNN's sgemm is slow when both sides of C are small, where OpenBLAS runs
+// near peak: 6.2's conv filter gradient per image (20 x 25, depth 576) 5.7 us
+// against 16.7, an FC forward column block (10 x 12, depth 2880) 6.9 against
+// 8.3, 1.1's forward (10 x 30) 4.8 against 6.2 (make bench-gemm, Zen 4 VM; an
+// Intel Xeon measured the conv gradient the same way round, in situ, 62 against
+// 90 us per step). Where either side of C is larger oneDNN wins, 1.2-3x.
+constexpr int64_t kDnnlMinSide = 33;
+inline bool dnnl_pays(int64_t M, int64_t N) { return M >= kDnnlMinSide || N >= kDnnlMinSide; }
+
 inline void blas_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
                       const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
 #ifdef NABLA_HAVE_DNNL
-  if (use_dnnl()) {
+  if (use_dnnl() && dnnl_pays(M, N)) {
     DnnlOneThread one;
     if (dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) == dnnl_success)
       return;
