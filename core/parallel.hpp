@@ -7,6 +7,7 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
+#include <stdexcept>
 #include <cstdint>
 #include <vector>
 
@@ -54,11 +55,14 @@ void parallel_blocks(int nt, F&& f) {
 // other takes over the tail of its work instead of waiting at the barrier.
 // Chunk boundaries are the caller's and fixed: a result never combined across
 // chunks depends only on them, not on which thread ran which, so it is the same
-// bits on every run. (Reductions over chunks need their own partials.)
+// bits on every run. (Reductions over chunks need their own partials.) A block
+// is one packed (front, back) word, so chunk indices stay below 2^32; claims are
+// relaxed atomics, and the region's closing barrier publishes the chunks' work.
 class ChunkQueue {
  public:
   static constexpr int kMaxThreads = 64;
   ChunkQueue(int nt, int64_t n_chunks) : nt_(std::clamp(nt, 1, kMaxThreads)) {
+    if (n_chunks < 0 || n_chunks > int64_t(UINT32_MAX)) throw std::length_error("ChunkQueue: chunk count out of range");
     for (int t = 0; t < nt_; ++t)
       blocks_[t].range.store(pack(block_begin(n_chunks, t, nt_), block_begin(n_chunks, t + 1, nt_)),
                              std::memory_order_relaxed);
