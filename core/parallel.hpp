@@ -110,6 +110,19 @@ void parallel_chunks(int nt, int64_t n_chunks, F&& f) {
   parallel_blocks(nt, [&](int t, int) { queue.run(t, f); });
 }
 
+// dst[e] += partials[0][e] + ... (in that order) for thread t's block of e in
+// [0, n), partial p at partials + p * n: called by every thread of a team after
+// a barrier, it sums per-thread or per-chunk partials in a fixed order, so the
+// result does not depend on which thread computed which partial.
+template <class T>
+void add_partials_in_order(T* dst, const T* partials, int64_t n_partials, int64_t n, int t, int team) {
+  const int64_t e0 = block_begin(n, t, team), e1 = block_begin(n, t + 1, team);
+  for (int64_t p = 0; p < n_partials; ++p) {
+    const T* src = partials + p * n;
+    for (int64_t e = e0; e < e1; ++e) dst[e] += src[e];
+  }
+}
+
 // A per-thread buffer of at least n elements, grown to the largest size asked and
 // then reused, so a compiled function's steady-state call allocates nothing. Each
 // Tag names one use; a kernel holds it only between its own start and end.

@@ -26,8 +26,8 @@ namespace {
 // ---- kernels ------------------------------------------------------------------
 
 // Per-thread buffers (core/parallel.hpp's thread_scratch): tag 0 the im2col
-// columns, tag 1 the calling thread's buffer for the other threads' partial
-// filter gradients.
+// columns (pooling's kernels use tag 0 too; kernels do not nest), tag 1 the
+// calling thread's buffer for the per-chunk partial filter gradients.
 template <class T, int Tag = 0>
 T* scratch(size_t n) {
   return thread_scratch<T, Tag>(n);
@@ -101,30 +101,22 @@ void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const T* A, int64_t
 // y[n] (K, HoWo) = f (K, CKK) @ col(x[n]) (CKK, HoWo).
 template <class T>
 void conv_forward(const T* x, const T* f, T* y, int64_t N, int64_t K, const Geom& g, bool flip) {
-  const int nt = threads_for(N, 1);
-  ChunkQueue images(nt, N);
-  parallel_blocks(nt, [&](int t, int) {
-    T* col = scratch<T>(size_t(g.ckk() * g.out_px()));
-    images.run(t, [&](int64_t n) {
-      im2col(x + n * g.C * g.in_px(), g, flip, col);
-      gemm(false, false, K, g.out_px(), g.ckk(), f, g.ckk(), col, g.out_px(), T(0), y + n * K * g.out_px());
-    });
+  parallel_chunks(threads_for(N, 1), N, [&](int64_t n) {
+    T* col = scratch<T>(size_t(g.ckk() * g.out_px()));  // this thread's
+    im2col(x + n * g.C * g.in_px(), g, flip, col);
+    gemm(false, false, K, g.out_px(), g.ckk(), f, g.ckk(), col, g.out_px(), T(0), y + n * K * g.out_px());
   });
 }
 
 // gx[n] = col2im(f^T (CKK, K) @ gy[n] (K, HoWo)), images shared out as in conv_forward.
 template <class T>
 void conv_grad_input(const T* gy, const T* f, T* gx, int64_t N, int64_t K, const Geom& g, bool flip) {
-  const int nt = threads_for(N, 1);
-  ChunkQueue images(nt, N);
-  parallel_blocks(nt, [&](int t, int) {
-    T* col = scratch<T>(size_t(g.ckk() * g.out_px()));
-    images.run(t, [&](int64_t n) {
-      T* gxn = gx + n * g.C * g.in_px();
-      std::memset(gxn, 0, size_t(g.C * g.in_px()) * sizeof(T));
-      gemm(true, false, g.ckk(), g.out_px(), K, f, g.ckk(), gy + n * K * g.out_px(), g.out_px(), T(0), col);
-      col2im(col, g, flip, gxn);
-    });
+  parallel_chunks(threads_for(N, 1), N, [&](int64_t n) {
+    T* col = scratch<T>(size_t(g.ckk() * g.out_px()));  // this thread's
+    T* gxn = gx + n * g.C * g.in_px();
+    std::memset(gxn, 0, size_t(g.C * g.in_px()) * sizeof(T));
+    gemm(true, false, g.ckk(), g.out_px(), K, f, g.ckk(), gy + n * K * g.out_px(), g.out_px(), T(0), col);
+    col2im(col, g, flip, gxn);
   });
 }
 
@@ -161,11 +153,7 @@ void conv_grad_filters(const T* x, const T* gy, T* gf, int64_t N, int64_t K, con
 #pragma omp barrier
     }
 #endif
-    const int64_t e0 = block_begin(kc, t, team), e1 = block_begin(kc, t + 1, team);
-    for (int64_t c = 1; c < n_chunks; ++c) {
-      const T* p = partials + (c - 1) * kc;
-      for (int64_t e = e0; e < e1; ++e) gf[e] += p[e];
-    }
+    add_partials_in_order(gf, partials, n_chunks - 1, kc, t, team);
   });
 }
 

@@ -155,11 +155,7 @@ void split_gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, cons
 #ifdef _OPENMP
 #pragma omp barrier
 #endif
-    const int64_t e0 = block_begin(M * N, t, nt), e1 = block_begin(M * N, t + 1, nt);
-    for (int u = 1; u < nt; ++u) {
-      const T* p = partial + size_t(u - 1) * size_t(M * N);
-      for (int64_t e = e0; e < e1; ++e) C[e] += p[e];
-    }
+    add_partials_in_order(C, partial, nt - 1, M * N, t, nt);
   });
 }
 

@@ -54,13 +54,6 @@ struct Window {
   }
 };
 
-// Per-thread scratch, grown once to the largest size seen (no allocation per call).
-template <class T>
-T* scratch(size_t n) {
-  thread_local std::vector<T> buf;
-  if (buf.size() < n) buf.resize(n);
-  return buf.data();
-}
 
 // The walk's geometry: plane (H, W), pooled plane (Ho, Wo), number of planes.
 struct RowWalk {
@@ -112,7 +105,7 @@ void max_pool(const T* x, const Shape& xs, const Window& w, T* out, int64_t p0, 
 template <class T>
 void max_pool_2x2(const T* x, T* out, int64_t q0, int64_t q1, int64_t H, int64_t W, int64_t Ho) {
   const int64_t Wo = W / 2;
-  T* v = scratch<T>(size_t(kChunkRows * W));
+  T* v = thread_scratch<T>(size_t(kChunkRows * W));
   for (int64_t c0 = q0; c0 < q1; c0 += kChunkRows) {
     const int64_t c1 = std::min(c0 + kChunkRows, q1);
     for (int64_t q = c0; q < c1; ++q) {
@@ -214,8 +207,8 @@ template <class T, class F>
 void for_each_window(const T* x, const Shape& xs, const Window& w, int64_t p0, int64_t p1, F&& f) {
   const RowWalk g(xs, w);
   if (g.Ho == 0 || g.Wo == 0) return;
-  T* best = scratch<T>(size_t(g.Wo));
-  int64_t* at = scratch<int64_t>(size_t(g.Wo));
+  T* best = thread_scratch<T>(size_t(g.Wo));
+  int64_t* at = thread_scratch<int64_t>(size_t(g.Wo));
   for (int64_t p = p0; p < p1; ++p)
     for (int64_t i = 0; i < g.Ho; ++i) {
       const int64_t r0 = i * w.wh, r1 = std::min(r0 + w.wh, g.H);

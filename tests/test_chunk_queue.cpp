@@ -62,9 +62,26 @@ TEST_CASE("ChunkQueue: a team smaller than planned still runs every chunk (one t
 }
 
 TEST_CASE("ChunkQueue: each thread starts at the front of its own block") {
+  // Thread 0 holds its first chunk until thread 1 has taken one, so thread 0
+  // cannot have emptied block 1 before thread 1 starts, however they are scheduled.
   ChunkQueue queue(2, 40);
-  std::vector<std::atomic<int>> runs(40);
-  const auto got = run_team(queue, 2, {0, 0}, runs);
+  std::vector<std::vector<int64_t>> got(2);
+  std::atomic<bool> second_started{false};
+  std::thread zero([&] {
+    queue.run(0, [&](int64_t c) {
+      got[0].push_back(c);
+      if (got[0].size() == 1)
+        while (!second_started.load()) std::this_thread::yield();
+    });
+  });
+  std::thread one([&] {
+    queue.run(1, [&](int64_t c) {
+      got[1].push_back(c);
+      second_started = true;
+    });
+  });
+  zero.join();
+  one.join();
   REQUIRE(!got[0].empty());
   REQUIRE(!got[1].empty());
   CHECK(got[0].front() == 0);   // block 0 is chunks 0..19
@@ -73,11 +90,12 @@ TEST_CASE("ChunkQueue: each thread starts at the front of its own block") {
 }
 
 TEST_CASE("ChunkQueue: a thread that starts late has the tail of its block taken over") {
+  // Thread 1 starts only after thread 0 is done: thread 0 works its own 20
+  // chunks and then thread 1's block from the back, and thread 1 finds none left.
   ChunkQueue queue(2, 40);
-  std::vector<std::atomic<int>> runs(40);
-  // Thread 1 sleeps 30 ms; thread 0 does its 20 chunks (~4 ms) and then works
-  // thread 1's block from the back, so it runs far more than its half.
-  const auto got = run_team(queue, 2, {0, 30}, runs);
+  std::vector<std::vector<int64_t>> got(2);
+  queue.run(0, [&](int64_t c) { got[0].push_back(c); });
+  queue.run(1, [&](int64_t c) { got[1].push_back(c); });
   CHECK(got[0].size() >= 30);
   CHECK(got[0].size() + got[1].size() == 40);
   bool took_from_back = false;
