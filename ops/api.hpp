@@ -267,6 +267,14 @@ Var max_pool_grad(const Var& x, const Var& gout, const std::vector<int>& ws = {2
 // h (shaped like x) read at each window's first maximum of x: max_pool_grad's adjoint.
 Var max_pool_select(const Var& x, const Var& h, const std::vector<int>& ws = {2, 2},
                     bool ignore_border = true, Loc loc = Loc::current());
+// A conv gradient of max pooling's gradient in one op, gy = max_pool_grad(c, gz)
+// made image by image instead of as a tensor (function() puts these in place of
+// the pair, the backward of conv2d followed by pool_2d):
+//   conv2d_grad_input(gy, filters)   and   conv2d_grad_filters(input, gy).
+Var conv2d_grad_input_pooled(const Var& c, const Var& gz, const Var& filters, const std::vector<int>& ws = {2, 2},
+                             bool ignore_border = true, bool flip = true, Loc loc = Loc::current());
+Var conv2d_grad_filters_pooled(const Var& input, const Var& c, const Var& gz, const std::vector<int>& ws = {2, 2},
+                               bool ignore_border = true, bool flip = true, Loc loc = Loc::current());
 
 // -log(softmax(z))[arange(n), labels] for z (n,k) and integer labels (n,), stable
 // for saturated z. function() puts it in place of the naive expression.

@@ -17,7 +17,9 @@
 #include "core/parallel.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/conv_ops.hpp"
 #include "ops/gemm_split.hpp"
+#include "ops/pool_ops.hpp"
 
 namespace nabla {
 
@@ -26,8 +28,9 @@ namespace {
 // ---- kernels ------------------------------------------------------------------
 
 // Per-thread buffers (core/parallel.hpp's thread_scratch): tag 0 the im2col
-// columns (pooling's kernels use tag 0 too; kernels do not nest), tag 1 the
-// calling thread's buffer for the per-chunk partial filter gradients.
+// columns (pooling's forward kernels use tag 0 too; they do not nest), tag 1 the
+// calling thread's buffer for the per-chunk partial filter gradients, tag 2 one
+// image's output gradient when it is max pooling's gradient made on the fly.
 template <class T, int Tag = 0>
 T* scratch(size_t n) {
   return thread_scratch<T, Tag>(n);
@@ -108,14 +111,40 @@ void conv_forward(const T* x, const T* f, T* y, int64_t N, int64_t K, const Geom
   });
 }
 
-// gx[n] = col2im(f^T (CKK, K) @ gy[n] (K, HoWo)), images shared out as in conv_forward.
+// The two gradient kernels read image n's output gradient gy[n] (K, HoWo) as
+// gy_of(n): a slice of a tensor (OutputGradient), or max_pool_grad of image n
+// computed into this thread's scratch (PooledOutputGradient), so the fused ops
+// never write the whole unpooled gradient out and read it back.
 template <class T>
-void conv_grad_input(const T* gy, const T* f, T* gx, int64_t N, int64_t K, const Geom& g, bool flip) {
+struct OutputGradient {
+  const T* gy;
+  int64_t image;  // K * HoWo
+  const T* operator()(int64_t n) const { return gy + n * image; }
+};
+
+template <class T>
+struct PooledOutputGradient {
+  const T* c;   // the pool's input (N, K, Ho, Wo), the conv's output
+  const T* gz;  // the gradient of the pool's output (N, K, Ho', Wo')
+  int64_t K, Ho, Wo;
+  PoolWindow w;
+  const T* operator()(int64_t n) const {
+    const int64_t pooled_plane = w.out_len(Ho, w.wh) * w.out_len(Wo, w.ww);
+    T* gy = scratch<T, 2>(size_t(K * Ho * Wo));
+    max_pool_grad_planes(c + n * K * Ho * Wo, gz + n * K * pooled_plane, gy, K, Ho, Wo, w);
+    return gy;
+  }
+};
+
+// gx[n] = col2im(f^T (CKK, K) @ gy[n] (K, HoWo)), images shared out as in conv_forward.
+template <class T, class GyOf>
+void conv_grad_input(const GyOf& gy_of, const T* f, T* gx, int64_t N, int64_t K, const Geom& g, bool flip) {
   parallel_chunks(threads_for(N, 1), N, [&](int64_t n) {
+    const T* gyn = gy_of(n);
     T* col = scratch<T>(size_t(g.ckk() * g.out_px()));  // this thread's
     T* gxn = gx + n * g.C * g.in_px();
     std::memset(gxn, 0, size_t(g.C * g.in_px()) * sizeof(T));
-    gemm(true, false, g.ckk(), g.out_px(), K, f, g.ckk(), gy + n * K * g.out_px(), g.out_px(), T(0), col);
+    gemm(true, false, g.ckk(), g.out_px(), K, f, g.ckk(), gyn, g.out_px(), T(0), col);
     col2im(col, g, flip, gxn);
   });
 }
@@ -125,8 +154,8 @@ void conv_grad_input(const T* gy, const T* f, T* gx, int64_t N, int64_t K, const
 // chunk sums its images into its own partial (chunk 0 into gf), and after a
 // barrier every thread adds the partials to its block of gf in chunk order:
 // deterministic for a fixed thread count, whichever thread ran which chunk.
-template <class T>
-void conv_grad_filters(const T* x, const T* gy, T* gf, int64_t N, int64_t K, const Geom& g, bool flip) {
+template <class T, class GyOf>
+void conv_grad_filters(const T* x, const GyOf& gy_of, T* gf, int64_t N, int64_t K, const Geom& g, bool flip) {
   const int64_t kc = K * g.ckk();
   if (N == 0) {
     std::memset(gf, 0, size_t(kc) * sizeof(T));
@@ -142,9 +171,9 @@ void conv_grad_filters(const T* x, const T* gy, T* gf, int64_t N, int64_t K, con
       T* acc = c == 0 ? gf : partials + (c - 1) * kc;
       const int64_t n0 = block_begin(N, int(c), int(n_chunks)), n1 = block_begin(N, int(c) + 1, int(n_chunks));
       for (int64_t n = n0; n < n1; ++n) {
+        const T* gyn = gy_of(n);
         im2col(x + n * g.C * g.in_px(), g, flip, col);
-        gemm(false, true, K, g.ckk(), g.out_px(), gy + n * K * g.out_px(), g.out_px(), col, g.out_px(),
-             n == n0 ? T(0) : T(1), acc);
+        gemm(false, true, K, g.ckk(), g.out_px(), gyn, g.out_px(), col, g.out_px(), n == n0 ? T(0) : T(1), acc);
       }
     });
     if (n_chunks == 1) return;
@@ -213,24 +242,22 @@ Shape grad_filters_shape(const Shape& x, const Shape& g) {
 
 // ---- ops ----------------------------------------------------------------------
 
-enum class ConvKind { Forward, GradInput, GradFilters };
-
-class ConvOp : public Op {
+class ConvOp : public ConvFamilyOp {
  public:
-  ConvOp(ConvKind kind, bool flip) : kind_(kind), flip_(flip) {}
+  ConvOp(ConvKind kind, bool flip) : ConvFamilyOp(kind, flip) {}
   std::string name() const override {
-    switch (kind_) {
+    switch (kind()) {
       case ConvKind::Forward: return "conv2d";
       case ConvKind::GradInput: return "conv2d_grad_input";
       case ConvKind::GradFilters: return "conv2d_grad_filters";
     }
     return "";
   }
-  std::string params() const override { return flip_ ? "flip=1" : "flip=0"; }
+  std::string params() const override { return flip() ? "flip=1" : "flip=0"; }
 
   Type infer(const InputInfos& in) const override {
-    const char* n0 = kind_ == ConvKind::GradInput ? "output gradient" : "input";
-    const char* n1 = kind_ == ConvKind::GradFilters ? "output gradient" : "filters";
+    const char* n0 = kind() == ConvKind::GradInput ? "output gradient" : "input";
+    const char* n1 = kind() == ConvKind::GradFilters ? "output gradient" : "filters";
     require_rank4(in[0], n0, in[1], n1);
     require_rank4(in[1], n1, in[0], n0);
     require_float_pair(in[0], in[1]);
@@ -248,13 +275,15 @@ class ConvOp : public Op {
       using T = typename decltype(tag)::type;
       const T *pa = in[0]->data<T>(), *pb = in[1]->data<T>();
       T* po = out.data<T>();
-      switch (kind_) {
+      switch (kind()) {
         case ConvKind::Forward:  // a = x, b = f, o = y
-          return conv_forward(pa, pb, po, a[0], b[0], Geom{a[1], a[2], a[3], b[2], b[3], o[2], o[3]}, flip_);
+          return conv_forward(pa, pb, po, a[0], b[0], Geom{a[1], a[2], a[3], b[2], b[3], o[2], o[3]}, flip());
         case ConvKind::GradInput:  // a = gy, b = f, o = gx
-          return conv_grad_input(pa, pb, po, a[0], b[0], Geom{b[1], o[2], o[3], b[2], b[3], a[2], a[3]}, flip_);
+          return conv_grad_input(OutputGradient<T>{pa, a[1] * a[2] * a[3]}, pb, po, a[0], b[0],
+                                 Geom{b[1], o[2], o[3], b[2], b[3], a[2], a[3]}, flip());
         case ConvKind::GradFilters:  // a = x, b = gy, o = gf
-          return conv_grad_filters(pa, pb, po, a[0], b[1], Geom{a[1], a[2], a[3], o[2], o[3], b[2], b[3]}, flip_);
+          return conv_grad_filters(pa, OutputGradient<T>{pb, b[1] * b[2] * b[3]}, po, a[0], b[1],
+                                   Geom{a[1], a[2], a[3], o[2], o[3], b[2], b[3]}, flip());
       }
     });
   }
@@ -262,28 +291,106 @@ class ConvOp : public Op {
   // With <.,.> the sum of elementwise products: <y, conv(x,f)> = <grad_input(y,f), x>
   // = <grad_filters(x,y), f>; every pullback is one of these identities.
   std::vector<Var> pullback(const std::vector<Var>& in, const Var&, const Var& g) const override {
-    switch (kind_) {
+    switch (kind()) {
       case ConvKind::Forward:  // in = (x, f)
-        return {conv2d_grad_input(g, in[1], flip_), conv2d_grad_filters(in[0], g, flip_)};
+        return {conv2d_grad_input(g, in[1], flip()), conv2d_grad_filters(in[0], g, flip())};
       case ConvKind::GradInput:  // in = (gy, f), output shaped like x
-        return {conv2d(g, in[1], flip_), conv2d_grad_filters(g, in[0], flip_)};
+        return {conv2d(g, in[1], flip()), conv2d_grad_filters(g, in[0], flip())};
       case ConvKind::GradFilters:  // in = (x, gy), output shaped like f
-        return {conv2d_grad_input(in[1], g, flip_), conv2d(in[0], g, flip_)};
+        return {conv2d_grad_input(in[1], g, flip()), conv2d(in[0], g, flip())};
     }
     return {};
   }
 
  private:
   Shape shape_of(const Shape& a, const Shape& b) const {
-    switch (kind_) {
+    switch (kind()) {
       case ConvKind::Forward: return conv_shape(a, b);
       case ConvKind::GradInput: return grad_input_shape(a, b);
       case ConvKind::GradFilters: return grad_filters_shape(a, b);
     }
     return Shape{};
   }
+};
+
+// A conv gradient whose output gradient is max pooling's gradient,
+// gy = max_pool_grad(c, gz), made per image inside the op (a rewrite in
+// ops/conv_rewrites.cpp builds these; network3's ConvPoolLayer is this pattern):
+//   conv2d_grad_input_pooled(c, gz, f)    = conv2d_grad_input(gy, f)
+//   conv2d_grad_filters_pooled(x, c, gz)  = conv2d_grad_filters(x, gy)
+// Same values as the pair, without writing the unpooled gy (N,K,Ho,Wo) and
+// reading it back: each image's gy is made in a thread's cache and used there.
+class ConvPooledGradOp : public Op {
+ public:
+  ConvPooledGradOp(ConvKind kind, bool flip, PoolWindow w) : kind_(kind), flip_(flip), w_(w) {}
+  std::string name() const override {
+    return kind_ == ConvKind::GradInput ? "conv2d_grad_input_pooled" : "conv2d_grad_filters_pooled";
+  }
+  std::string params() const override {
+    return std::string(flip_ ? "flip=1" : "flip=0") + ",ws=(" + std::to_string(w_.wh) + "," +
+           std::to_string(w_.ww) + "),ignore_border=" + (w_.ignore_border ? "1" : "0");
+  }
+
+  Type infer(const InputInfos& in) const override {
+    const InputInfo& c = in[pool_input()];
+    const InputInfo& gz = in[pool_input() + 1];
+    const InputInfo& other = in[kind_ == ConvKind::GradInput ? 2 : 0];  // f or x
+    const char* other_name = kind_ == ConvKind::GradInput ? "filters" : "input";
+    require_rank4(c, "pool input", other, other_name);
+    require_rank4(other, other_name, c, "pool input");
+    require_float_pair(c, other);
+    require_float_pair(c, gz);
+    const Shape want = w_.pooled(c.shape);
+    bool fits = gz.rank() == 4;
+    for (int d = 0; fits && d < 4; ++d) fits = !known_differ(gz.shape[d], want[d]);
+    if (!fits)
+      throw ShapeError("the pool's output gradient of shape " + gz.shape.str() + " does not fit its input of shape " +
+                       c.shape.str() + " (expected " + want.str() + ")");
+    return Type{c.dtype, kind_ == ConvKind::GradInput ? grad_input_shape(c.shape, other.shape)
+                                                      : grad_filters_shape(other.shape, c.shape)};
+  }
+
+  void perform(const Tensor* const* in, int, Tensor& out) const override {
+    if (out.size() == 0) return;
+    const Tensor &c = *in[pool_input()], &gz = *in[pool_input() + 1];
+    const Tensor& other = *in[kind_ == ConvKind::GradInput ? 2 : 0];
+    if (c.size() == 0 || other.size() == 0) {  // empty sums, as ConvOp
+      std::memset(out.raw(), 0, out.nbytes());
+      return;
+    }
+    const Shape &cs = c.shape(), &os = other.shape(), &o = out.shape();
+    dispatch_float(out.dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      const PooledOutputGradient<T> gy_of{c.data<T>(), gz.data<T>(), cs[1], cs[2], cs[3], w_};
+      if (kind_ == ConvKind::GradInput)  // os = f (K,C,kh,kw), o = gx (N,C,H,W)
+        return conv_grad_input(gy_of, other.data<T>(), out.data<T>(), cs[0], os[0],
+                               Geom{os[1], o[2], o[3], os[2], os[3], cs[2], cs[3]}, flip_);
+      // os = x (N,C,H,W), o = gf (K,C,kh,kw)
+      conv_grad_filters(other.data<T>(), gy_of, out.data<T>(), os[0], cs[1],
+                        Geom{os[1], os[2], os[3], o[2], o[3], cs[2], cs[3]}, flip_);
+    });
+  }
+
+  // The pair's pullbacks composed (ConvOp's for gy, then max_pool_grad's: gz
+  // gets max_pool_select of gy's gradient; c none, as the argmax is locally constant).
+  std::vector<Var> pullback(const std::vector<Var>& in, const Var&, const Var& g) const override {
+    const std::vector<int> ws{int(w_.wh), int(w_.ww)};
+    if (kind_ == ConvKind::GradInput) {  // in = (c, gz, f)
+      const Var gy = max_pool_grad(in[0], in[1], ws, w_.ignore_border);
+      return {Var(), max_pool_select(in[0], conv2d(g, in[2], flip_), ws, w_.ignore_border),
+              conv2d_grad_filters(g, gy, flip_)};
+    }
+    // in = (x, c, gz)
+    const Var gy = max_pool_grad(in[1], in[2], ws, w_.ignore_border);
+    return {conv2d_grad_input(gy, g, flip_), Var(),
+            max_pool_select(in[1], conv2d(in[0], g, flip_), ws, w_.ignore_border)};
+  }
+
+ private:
+  int pool_input() const { return kind_ == ConvKind::GradInput ? 0 : 1; }  // where c sits; gz follows
   ConvKind kind_;
   bool flip_;
+  PoolWindow w_;
 };
 
 // Both operands as one float dtype (ints become floatX), as matmul does.
@@ -312,6 +419,20 @@ Var conv2d_grad_filters(const Var& input, const Var& gout, bool flip, Loc loc) {
   return apply_conv(ConvKind::GradFilters, flip, input, gout, loc);
 }
 
+Var conv2d_grad_input_pooled(const Var& c, const Var& gz, const Var& filters, const std::vector<int>& ws,
+                             bool ignore_border, bool flip, Loc loc) {
+  const PoolWindow w = pool_window(ws, ignore_border, "conv2d_grad_input_pooled", loc);
+  return apply(std::make_shared<ConvPooledGradOp>(ConvKind::GradInput, flip, w), {c, gz, filters}, loc);
+}
+
+Var conv2d_grad_filters_pooled(const Var& input, const Var& c, const Var& gz, const std::vector<int>& ws,
+                               bool ignore_border, bool flip, Loc loc) {
+  const PoolWindow w = pool_window(ws, ignore_border, "conv2d_grad_filters_pooled", loc);
+  return apply(std::make_shared<ConvPooledGradOp>(ConvKind::GradFilters, flip, w), {input, c, gz}, loc);
+}
+
+void register_conv_rewrites();  // ops/conv_rewrites.cpp: max_pool_grad into the conv gradients
+
 void register_conv_ops() {
   auto make = [](const OpParams& p) -> std::shared_ptr<const Op> {
     const ConvKind kind = p.op() == "conv2d" ? ConvKind::Forward
@@ -321,6 +442,17 @@ void register_conv_ops() {
   register_op({"conv2d", "conv", "valid 2-D convolution (N,C,H,W) * (K,C,kh,kw), kernel flipped unless flip=0", make});
   register_op({"conv2d_grad_input", "conv", "full convolution of the output gradient with the filters", make});
   register_op({"conv2d_grad_filters", "conv", "correlation of the input with the output gradient", make});
+  auto make_pooled = [](const OpParams& p) -> std::shared_ptr<const Op> {
+    const std::vector<int64_t> ws = p.ints("ws");
+    if (ws.size() != 2 || ws[0] < 1 || ws[1] < 1) p.fail("ws must be two positive sizes");
+    const ConvKind kind = p.op() == "conv2d_grad_input_pooled" ? ConvKind::GradInput : ConvKind::GradFilters;
+    return std::make_shared<ConvPooledGradOp>(kind, p.flag("flip"), PoolWindow{ws[0], ws[1], p.flag("ignore_border")});
+  };
+  register_op({"conv2d_grad_input_pooled", "conv",
+               "conv2d_grad_input of max_pool_grad(c, gz), pooled gradient made per image", make_pooled});
+  register_op({"conv2d_grad_filters_pooled", "conv",
+               "conv2d_grad_filters of max_pool_grad(c, gz), pooled gradient made per image", make_pooled});
+  register_conv_rewrites();
 }
 
 }  // namespace nabla

@@ -22,6 +22,7 @@
 #include "core/parallel.hpp"
 #include "core/registry.hpp"
 #include "ops/api.hpp"
+#include "ops/pool_ops.hpp"
 
 namespace nabla {
 
@@ -30,30 +31,14 @@ namespace {
 // Window rows per chunk of max_pool_2x2 (its vertical maxima, 64 x W, stay in
 // L1) and per chunk that threads share out.
 constexpr int64_t kChunkRows = 64;
-// Planes per chunk that threads share out in max_pool_grad's 2x2 path.
+// Planes per chunk that threads share out in max_pool_grad.
 constexpr int64_t kChunkPlanes = 8;
 
 // Elements of x below which pooling stays on one thread (waking the other costs
 // a few microseconds; see the commit that added it for the measurement).
 constexpr int64_t kParallelMinElements = 8192;
 
-struct Window {
-  int64_t wh, ww;
-  bool ignore_border;
-  int64_t out_len(int64_t n, int64_t w) const {
-    if (n < 0) return -1;
-    return ignore_border ? n / w : (n + w - 1) / w;
-  }
-  // (..., H, W) -> (..., H', W'); -1 stays unknown.
-  Shape pooled(const Shape& x) const {
-    Shape s = x;
-    const int r = x.rank();
-    s[r - 2] = out_len(x[r - 2], wh);
-    s[r - 1] = out_len(x[r - 1], ww);
-    return s;
-  }
-};
-
+using Window = PoolWindow;
 
 // The walk's geometry: plane (H, W), pooled plane (Ho, Wo), number of planes.
 struct RowWalk {
@@ -199,6 +184,10 @@ void max_pool_grad_2x2_tiled(const T* x, const T* g, T* gx, int64_t p0, int64_t 
   }
 }
 
+// for_each_window's per-thread buffers: a tag of their own, because conv's fused
+// gradients run max_pool_grad_planes between im2col (tag 0) and its GEMM.
+constexpr int kWalkScratch = 3;
+
 // Calls f(o, a) for every window: o its flat index in the pooled tensor, a the
 // flat index in x of its first maximum (row-major window order). One output row
 // at a time, with the running maxima in scratch and conditional moves instead of
@@ -207,8 +196,8 @@ template <class T, class F>
 void for_each_window(const T* x, const Shape& xs, const Window& w, int64_t p0, int64_t p1, F&& f) {
   const RowWalk g(xs, w);
   if (g.Ho == 0 || g.Wo == 0) return;
-  T* best = thread_scratch<T>(size_t(g.Wo));
-  int64_t* at = thread_scratch<int64_t>(size_t(g.Wo));
+  T* best = thread_scratch<T, kWalkScratch>(size_t(g.Wo));
+  int64_t* at = thread_scratch<int64_t, kWalkScratch>(size_t(g.Wo));
   for (int64_t p = p0; p < p1; ++p)
     for (int64_t i = 0; i < g.Ho; ++i) {
       const int64_t r0 = i * w.wh, r1 = std::min(r0 + w.wh, g.H);
@@ -239,13 +228,22 @@ void for_each_window(const T* x, const Shape& xs, const Window& w, int64_t p0, i
     }
 }
 
-enum class PoolKind { Max, Grad, Select };
+// max_pool_grad over planes [0, planes) of x, g and gx (pointers at the first
+// plane): every element of gx written. Planes are independent, so a thread's
+// block of them, or one image's, is a call.
+template <class T>
+void grad_planes(const T* x, const T* g, T* gx, int64_t planes, int64_t H, int64_t W, const Window& w) {
+  if (w.wh == 2 && w.ww == 2 && H % 2 == 0 && W % 2 == 0)  // windows tile the planes: each element written once
+    return max_pool_grad_2x2_tiled(x, g, gx, 0, planes, H, W);
+  std::memset(gx, 0, size_t(planes * H * W) * sizeof(T));
+  for_each_window(x, Shape{planes, H, W}, w, 0, planes, [&](int64_t o, int64_t a) { gx[a] += g[o]; });
+}
 
-class PoolOp : public Op {
+class PoolOp : public MaxPoolFamilyOp {
  public:
-  PoolOp(PoolKind kind, Window w) : kind_(kind), w_(w) {}
+  PoolOp(PoolKind kind, Window w) : MaxPoolFamilyOp(kind, w) {}
   std::string name() const override {
-    switch (kind_) {
+    switch (kind()) {
       case PoolKind::Max: return "pool_2d";
       case PoolKind::Grad: return "max_pool_grad";
       case PoolKind::Select: return "max_pool_select";
@@ -253,34 +251,34 @@ class PoolOp : public Op {
     return "";
   }
   std::string params() const override {
-    return "ws=(" + std::to_string(w_.wh) + "," + std::to_string(w_.ww) +
-           "),ignore_border=" + (w_.ignore_border ? "1" : "0");
+    return "ws=(" + std::to_string(window().wh) + "," + std::to_string(window().ww) +
+           "),ignore_border=" + (window().ignore_border ? "1" : "0");
   }
 
   Type infer(const InputInfos& in) const override {
     const Type& x = in[0];
     if (x.rank() < 2) throw ShapeError("needs at least 2 axes (..., H, W), got shape " + x.shape.str());
-    const Shape pooled = w_.pooled(x.shape);
-    if (kind_ == PoolKind::Max) return Type{x.dtype, pooled};
+    const Shape pooled = window().pooled(x.shape);
+    if (kind() == PoolKind::Max) return Type{x.dtype, pooled};
     const Type& v = in[1];
     if (!is_float(v.dtype) || v.dtype != x.dtype)
       throw TypeError("x and the second input must share one float dtype, got " + x.str() + " and " + v.str());
     // Grad: v is shaped like the pool, out like x. Select: v like x, out like the pool.
-    const Shape& want = kind_ == PoolKind::Grad ? pooled : x.shape;
+    const Shape& want = kind() == PoolKind::Grad ? pooled : x.shape;
     check_second(x.shape, v.shape, want);
-    return Type{x.dtype, kind_ == PoolKind::Grad ? x.shape : pooled};
+    return Type{x.dtype, kind() == PoolKind::Grad ? x.shape : pooled};
   }
   void perform(const Tensor* const* in, int, Tensor& out) const override {
     const Tensor& x = *in[0];
-    const RowWalk g(x.shape(), w_);
+    const RowWalk g(x.shape(), window());
     // Planes split over threads in fixed blocks when there are enough elements
     // (6.2's 200 planes of 24x24: the 2x2 pool takes ~15 us on one thread of a Zen 4 VM).
     const int nt = threads_for(x.size(), kParallelMinElements);
-    if (kind_ == PoolKind::Max)  // any dtype
+    if (kind() == PoolKind::Max)  // any dtype
       return dispatch(x.dtype(), [&](auto tag) {
         using T = typename decltype(tag)::type;
         if constexpr (!std::is_same_v<T, bool>) {  // (no bool scratch: vector<bool> has no data())
-          if (w_.wh == 2 && w_.ww == 2 && g.W % 2 == 0 && (g.H % 2 == 0 || w_.ignore_border)) {
+          if (window().wh == 2 && window().ww == 2 && g.W % 2 == 0 && (g.H % 2 == 0 || window().ignore_border)) {
             const int64_t rows = g.planes * g.Ho;  // window rows, in chunks shared out by parallel_chunks
             return parallel_chunks(nt, (rows + kChunkRows - 1) / kChunkRows, [&](int64_t c) {
               max_pool_2x2(x.data<T>(), out.data<T>(), c * kChunkRows, std::min(rows, (c + 1) * kChunkRows), g.H,
@@ -289,27 +287,24 @@ class PoolOp : public Op {
           }
         }
         parallel_blocks(nt, [&](int t, int n) {
-          max_pool(x.data<T>(), x.shape(), w_, out.data<T>(), block_begin(g.planes, t, n),
+          max_pool(x.data<T>(), x.shape(), window(), out.data<T>(), block_begin(g.planes, t, n),
                    block_begin(g.planes, t + 1, n));
         });
       });
-    const bool tiled_2x2 = w_.wh == 2 && w_.ww == 2 && g.H % 2 == 0 && g.W % 2 == 0;
-    if (kind_ == PoolKind::Grad && !tiled_2x2) std::memset(out.raw(), 0, out.nbytes());
     dispatch_float(x.dtype(), [&](auto tag) {  // infer() made both inputs float
       using T = typename decltype(tag)::type;
       const T* px = x.data<T>();
       const T* v = in[1]->data<T>();
       T* po = out.data<T>();
-      if (kind_ == PoolKind::Grad && tiled_2x2)  // every element written once: chunks shared out by parallel_chunks
+      const int64_t plane = g.H * g.W, pooled_plane = g.Ho * g.Wo;
+      if (kind() == PoolKind::Grad)  // planes in chunks shared out by parallel_chunks
         return parallel_chunks(nt, (g.planes + kChunkPlanes - 1) / kChunkPlanes, [&](int64_t c) {
-          max_pool_grad_2x2_tiled(px, v, po, c * kChunkPlanes, std::min(g.planes, (c + 1) * kChunkPlanes), g.H, g.W);
+          const int64_t p0 = c * kChunkPlanes, p1 = std::min(g.planes, p0 + kChunkPlanes);
+          grad_planes(px + p0 * plane, v + p0 * pooled_plane, po + p0 * plane, p1 - p0, g.H, g.W, window());
         });
       parallel_blocks(nt, [&](int t, int n) {
         const int64_t p0 = block_begin(g.planes, t, n), p1 = block_begin(g.planes, t + 1, n);
-        if (kind_ == PoolKind::Grad)
-          for_each_window(px, x.shape(), w_, p0, p1, [&](int64_t o, int64_t a) { po[a] += v[o]; });
-        else
-          for_each_window(px, x.shape(), w_, p0, p1, [&](int64_t o, int64_t a) { po[o] = v[a]; });
+        for_each_window(px, x.shape(), window(), p0, p1, [&](int64_t o, int64_t a) { po[o] = v[a]; });
       });
     });
   }
@@ -317,11 +312,11 @@ class PoolOp : public Op {
   // The argmax does not move under small changes of x, so x gets no gradient
   // from grad and select; their second inputs get each other's op.
   std::vector<Var> pullback(const std::vector<Var>& in, const Var&, const Var& g) const override {
-    const std::vector<int> ws{int(w_.wh), int(w_.ww)};
-    switch (kind_) {
-      case PoolKind::Max: return {max_pool_grad(in[0], g, ws, w_.ignore_border)};
-      case PoolKind::Grad: return {Var(), max_pool_select(in[0], g, ws, w_.ignore_border)};
-      case PoolKind::Select: return {Var(), max_pool_grad(in[0], g, ws, w_.ignore_border)};
+    const std::vector<int> ws{int(window().wh), int(window().ww)};
+    switch (kind()) {
+      case PoolKind::Max: return {max_pool_grad(in[0], g, ws, window().ignore_border)};
+      case PoolKind::Grad: return {Var(), max_pool_select(in[0], g, ws, window().ignore_border)};
+      case PoolKind::Select: return {Var(), max_pool_grad(in[0], g, ws, window().ignore_border)};
     }
     return {};
   }
@@ -334,11 +329,11 @@ class PoolOp : public Op {
       throw ShapeError("the second input of shape " + v.str() + " does not fit x of shape " + x.str() +
                        " (expected " + want.str() + ")");
   }
-  PoolKind kind_;
-  Window w_;
 };
 
-Window make_window(const std::vector<int>& ws, bool ignore_border, const char* fn, Loc loc) {
+}  // namespace
+
+PoolWindow pool_window(const std::vector<int>& ws, bool ignore_border, const char* fn, Loc loc) {
   if (ws.size() != 2 || ws[0] < 1 || ws[1] < 1) {
     std::string got = "(";
     for (size_t k = 0; k < ws.size(); ++k) got += (k ? "," : "") + std::to_string(ws[k]);
@@ -348,12 +343,24 @@ Window make_window(const std::vector<int>& ws, bool ignore_border, const char* f
   return Window{ws[0], ws[1], ignore_border};
 }
 
+namespace {
+
 Var apply_pool(PoolKind kind, const std::vector<Var>& ins, const std::vector<int>& ws, bool ib,
                const char* fn, Loc loc) {
-  return apply(std::make_shared<PoolOp>(kind, make_window(ws, ib, fn, loc)), ins, loc);
+  return apply(std::make_shared<PoolOp>(kind, pool_window(ws, ib, fn, loc)), ins, loc);
 }
 
 }  // namespace
+
+void max_pool_grad_planes(const float* x, const float* g, float* gx, int64_t planes, int64_t H, int64_t W,
+                          const PoolWindow& w) {
+  grad_planes(x, g, gx, planes, H, W, w);
+}
+
+void max_pool_grad_planes(const double* x, const double* g, double* gx, int64_t planes, int64_t H, int64_t W,
+                          const PoolWindow& w) {
+  grad_planes(x, g, gx, planes, H, W, w);
+}
 
 Var pool_2d(const Var& x, const std::vector<int>& ws, bool ignore_border, Loc loc) {
   return apply_pool(PoolKind::Max, {x}, ws, ignore_border, "pool_2d", loc);

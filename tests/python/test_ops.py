@@ -434,6 +434,19 @@ def test_pool_2d(ignore_border):
                                pool_np(x, (2, 2), ignore_border))
 
 
+def test_conv_pool_fusion_fires():
+    # A conv-pool layer's backward runs as the fused conv gradients of max_pool_grad;
+    # its gradients still match finite differences (ties excluded: distinct values).
+    x = RNG.permutation(2 * 2 * 7 * 6).reshape(2, 2, 7, 6) / 50.0
+    f = rand(3, 2, 2, 3)
+    layer = lambda a, b: T.signal.pool.pool_2d(T.nnet.conv2d(a, b), ws=(2, 2), ignore_border=True)  # noqa: E731
+    check_grad(layer, x, f)
+    xv, fv = T.tensor4("x"), T.tensor4("f")
+    cost = T.sum(layer(xv, fv) ** 2)
+    g = nabla.function([xv, fv], T.grad(cost, [xv, fv]))
+    assert any(name == "conv_grad_of_pool_grad" for name, _ in g.rewrites_applied())
+
+
 # ---- constructors ----------------------------------------------------------------------------------
 def test_constructors():
     x = rand(2, 3)
@@ -540,6 +553,9 @@ INTERNAL = {
     # state: all made by scan (tests/python/test_scan.py checks them against loops)
     "scan", "scan_piece", "scan_piece_grad", "scan_steps", "rng_fork",
     "conv2d_grad_input", "conv2d_grad_filters", "max_pool_grad", "max_pool_select", "softmax_xent_grad",
+    # a conv gradient of max_pool_grad in one op, made by a rewrite (tests/test_conv_pool_fusion.cpp;
+    # test_conv_pool_fusion_fires below)
+    "conv2d_grad_input_pooled", "conv2d_grad_filters_pooled",
 }
 
 
