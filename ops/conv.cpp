@@ -136,6 +136,21 @@ struct PooledOutputGradient {
   }
 };
 
+// conv_forward, and each image's maps pooled right after its GEMM, while they
+// are in this thread's cache: y (N,K,Ho,Wo) as conv_forward, pooled (N,K,Ho',Wo').
+template <class T>
+void conv_forward_pool(const T* x, const T* f, T* y, T* pooled, int64_t N, int64_t K, const Geom& g, bool flip,
+                       const PoolWindow& w) {
+  const int64_t pooled_image = K * w.out_len(g.Ho, w.wh) * w.out_len(g.Wo, w.ww);
+  parallel_chunks(threads_for(N, 1), N, [&](int64_t n) {
+    T* col = scratch<T>(size_t(g.ckk() * g.out_px()));  // this thread's
+    T* yn = y + n * K * g.out_px();
+    im2col(x + n * g.C * g.in_px(), g, flip, col);
+    gemm(false, false, K, g.out_px(), g.ckk(), f, g.ckk(), col, g.out_px(), T(0), yn);
+    max_pool_planes(yn, pooled + n * pooled_image, K, g.Ho, g.Wo, w);
+  });
+}
+
 // gx[n] = col2im(f^T (CKK, K) @ gy[n] (K, HoWo)), images shared out as in conv_forward.
 template <class T, class GyOf>
 void conv_grad_input(const GyOf& gy_of, const T* f, T* gx, int64_t N, int64_t K, const Geom& g, bool flip) {
@@ -393,6 +408,97 @@ class ConvPooledGradOp : public Op {
   PoolWindow w_;
 };
 
+// conv2d_pool(x, f): conv2d(x, f) and pool_2d of it in one pass over the
+// images, as one flat "bundle" (every op has one output): the conv maps
+// (N,K,Ho,Wo) first, then the pooled maps (N,K,Ho',Wo'). conv2d_pool_piece
+// views either out of it. A Fuse-phase rewrite (ops/conv_rewrites.cpp) builds
+// these for pool_2d(conv2d(x, f)), after grad(): they have no gradient.
+struct ConvPoolLayout {
+  Shape conv, pooled;
+  int64_t conv_size() const { return conv.known() ? conv.numel() : -1; }
+  int64_t total() const { return conv.known() && pooled.known() ? conv.numel() + pooled.numel() : -1; }
+};
+
+ConvPoolLayout conv_pool_layout(const InputInfos& in, const PoolWindow& w) {
+  require_rank4(in[0], "input", in[1], "filters");
+  require_rank4(in[1], "filters", in[0], "input");
+  require_float_pair(in[0], in[1]);
+  const Shape conv = conv_shape(in[0].shape, in[1].shape);
+  return ConvPoolLayout{conv, w.pooled(conv)};
+}
+
+class ConvPoolOp : public Op {
+ public:
+  ConvPoolOp(bool flip, PoolWindow w) : flip_(flip), w_(w) {}
+  std::string name() const override { return "conv2d_pool"; }
+  std::string params() const override { return conv_pool_params(flip_, w_); }
+  Type infer(const InputInfos& in) const override {
+    return Type{in[0].dtype, Shape{conv_pool_layout(in, w_).total()}};
+  }
+  void perform(const Tensor* const* in, int, Tensor& out) const override {
+    if (out.size() == 0) return;
+    const Shape &x = in[0]->shape(), &f = in[1]->shape();
+    const Shape y = conv_shape(x, f);
+    if (in[0]->size() == 0 || in[1]->size() == 0) {  // empty sums: zero maps, and their pool
+      std::memset(out.raw(), 0, out.nbytes());
+      return;
+    }
+    dispatch_float(out.dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      T* po = out.data<T>();
+      conv_forward_pool(in[0]->data<T>(), in[1]->data<T>(), po, po + y.numel(), x[0], f[0],
+                        Geom{x[1], x[2], x[3], f[2], f[3], y[2], y[3]}, flip_, w_);
+    });
+  }
+  std::vector<Var> pullback(const std::vector<Var>&, const Var&, const Var&) const override {
+    throw Error("nabla: conv2d_pool has no gradient: the rewrite that makes it runs after grad(), on compiled graphs");
+  }
+  static std::string conv_pool_params(bool flip, const PoolWindow& w) {
+    return std::string(flip ? "flip=1" : "flip=0") + ",ws=(" + std::to_string(w.wh) + "," + std::to_string(w.ww) +
+           "),ignore_border=" + (w.ignore_border ? "1" : "0");
+  }
+
+ private:
+  bool flip_;
+  PoolWindow w_;
+};
+
+// conv2d_pool_piece(bundle, x, f): the conv maps (pooled = false) or the pooled
+// maps of conv2d_pool(x, f), a view of the bundle; x and f give the shapes only.
+class ConvPoolPieceOp : public Op {
+ public:
+  ConvPoolPieceOp(bool pooled, bool flip, PoolWindow w) : pooled_(pooled), flip_(flip), w_(w) {}
+  std::string name() const override { return "conv2d_pool_piece"; }
+  std::string params() const override {
+    return std::string(pooled_ ? "piece=pooled," : "piece=conv,") + ConvPoolOp::conv_pool_params(flip_, w_);
+  }
+  bool reads_input_values(int k) const override { return k == 0; }
+  Type infer(const InputInfos& in) const override {
+    const ConvPoolLayout l = conv_pool_layout(InputInfos(in.begin() + 1, 2), w_);
+    if (in[0].dtype != in[1].dtype || in[0].rank() != 1 || known_differ(in[0].shape[0], l.total()))
+      throw TypeError("conv2d_pool_piece: the bundle " + in[0].str() + " is not conv2d_pool's of " + in[1].str() +
+                      " and " + in[2].str());
+    return Type{in[0].dtype, pooled_ ? l.pooled : l.conv};
+  }
+  int view_input() const override { return 0; }
+  bool make_view(const Tensor* const* in, int, Tensor& out) const override {
+    out = in[0]->view(out.shape(), offset(*in[0], out));
+    return true;
+  }
+  void perform(const Tensor* const* in, int, Tensor& out) const override {
+    out.copy_from(in[0]->view(out.shape(), offset(*in[0], out)));
+  }
+  std::vector<Var> pullback(const std::vector<Var>&, const Var&, const Var&) const override {
+    throw Error("nabla: conv2d_pool_piece has no gradient: the rewrite that makes it runs after grad()");
+  }
+
+ private:
+  // The pooled maps are the bundle's last elements.
+  int64_t offset(const Tensor& bundle, const Tensor& out) const { return pooled_ ? bundle.size() - out.size() : 0; }
+  bool pooled_, flip_;
+  PoolWindow w_;
+};
+
 // Both operands as one float dtype (ints become floatX), as matmul does.
 Var apply_conv(ConvKind kind, bool flip, const Var& a, const Var& b, Loc loc) {
   Var x = a, y = b;
@@ -431,6 +537,18 @@ Var conv2d_grad_filters_pooled(const Var& input, const Var& c, const Var& gz, co
   return apply(std::make_shared<ConvPooledGradOp>(ConvKind::GradFilters, flip, w), {input, c, gz}, loc);
 }
 
+Var conv2d_pool_bundle(const Var& input, const Var& filters, const std::vector<int>& ws, bool ignore_border, bool flip,
+                       Loc loc) {
+  const PoolWindow w = pool_window(ws, ignore_border, "conv2d_pool", loc);
+  return apply(std::make_shared<ConvPoolOp>(flip, w), {input, filters}, loc);
+}
+
+Var conv2d_pool_piece(const Var& bundle, const Var& input, const Var& filters, bool pooled, const std::vector<int>& ws,
+                      bool ignore_border, bool flip, Loc loc) {
+  const PoolWindow w = pool_window(ws, ignore_border, "conv2d_pool_piece", loc);
+  return apply(std::make_shared<ConvPoolPieceOp>(pooled, flip, w), {bundle, input, filters}, loc);
+}
+
 void register_conv_rewrites();  // ops/conv_rewrites.cpp: max_pool_grad into the conv gradients
 
 void register_conv_ops() {
@@ -452,6 +570,18 @@ void register_conv_ops() {
                "conv2d_grad_input of max_pool_grad(c, gz), pooled gradient made per image", make_pooled});
   register_op({"conv2d_grad_filters_pooled", "conv",
                "conv2d_grad_filters of max_pool_grad(c, gz), pooled gradient made per image", make_pooled});
+  auto make_bundle = [](const OpParams& p) -> std::shared_ptr<const Op> {
+    const std::vector<int64_t> ws = p.ints("ws");
+    if (ws.size() != 2 || ws[0] < 1 || ws[1] < 1) p.fail("ws must be two positive sizes");
+    const PoolWindow w{ws[0], ws[1], p.flag("ignore_border")};
+    if (p.op() == "conv2d_pool") return std::make_shared<ConvPoolOp>(p.flag("flip"), w);
+    const std::string piece = p.str("piece");
+    if (piece != "conv" && piece != "pooled") p.fail("piece must be conv or pooled");
+    return std::make_shared<ConvPoolPieceOp>(piece == "pooled", p.flag("flip"), w);
+  };
+  register_op({"conv2d_pool", "conv", "conv2d and pool_2d of it in one pass, as one bundle (made by a rewrite)",
+               make_bundle});
+  register_op({"conv2d_pool_piece", "conv", "the conv or pooled maps of a conv2d_pool bundle, a view", make_bundle});
   register_conv_rewrites();
 }
 

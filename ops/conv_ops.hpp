@@ -2,6 +2,9 @@
 // ops/conv.cpp, the rewrite that fuses max pooling's gradient into the two
 // conv gradients in ops/conv_rewrites.cpp).
 #pragma once
+#include <vector>
+
+#include "core/error.hpp"
 #include "core/op.hpp"
 
 namespace nabla {
@@ -21,5 +24,14 @@ class ConvFamilyOp : public Op {
   ConvKind kind_;
   bool flip_;
 };
+
+// conv2d(input, filters) and pool_2d of it in one pass over the images, as the
+// flat bundle [conv maps..., pooled maps...] (made by the Fuse-phase rewrite
+// conv_pool, ops/conv_rewrites.cpp; no gradient), and either piece as a view of
+// it (pooled = false: the conv maps (N,K,Ho,Wo); true: the pooled maps).
+Var conv2d_pool_bundle(const Var& input, const Var& filters, const std::vector<int>& ws, bool ignore_border, bool flip,
+                       Loc loc = Loc::current());
+Var conv2d_pool_piece(const Var& bundle, const Var& input, const Var& filters, bool pooled, const std::vector<int>& ws,
+                      bool ignore_border, bool flip, Loc loc = Loc::current());
 
 }  // namespace nabla

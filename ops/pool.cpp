@@ -40,6 +40,10 @@ constexpr int64_t kParallelMinElements = 8192;
 
 using Window = PoolWindow;
 
+// The pooling kernels' per-thread buffers: a tag of their own, because conv's
+// fused ops (ops/conv.cpp) call them between im2col (tag 0) and its GEMM.
+constexpr int kPoolScratch = 3;
+
 // The walk's geometry: plane (H, W), pooled plane (Ho, Wo), number of planes.
 struct RowWalk {
   int64_t H, W, Ho, Wo, planes;
@@ -90,7 +94,7 @@ void max_pool(const T* x, const Shape& xs, const Window& w, T* out, int64_t p0, 
 template <class T>
 void max_pool_2x2(const T* x, T* out, int64_t q0, int64_t q1, int64_t H, int64_t W, int64_t Ho) {
   const int64_t Wo = W / 2;
-  T* v = thread_scratch<T>(size_t(kChunkRows * W));
+  T* v = thread_scratch<T, kPoolScratch>(size_t(kChunkRows * W));
   for (int64_t c0 = q0; c0 < q1; c0 += kChunkRows) {
     const int64_t c1 = std::min(c0 + kChunkRows, q1);
     for (int64_t q = c0; q < c1; ++q) {
@@ -184,9 +188,6 @@ void max_pool_grad_2x2_tiled(const T* x, const T* g, T* gx, int64_t p0, int64_t 
   }
 }
 
-// for_each_window's per-thread buffers: a tag of their own, because conv's fused
-// gradients run max_pool_grad_planes between im2col (tag 0) and its GEMM.
-constexpr int kWalkScratch = 3;
 
 // Calls f(o, a) for every window: o its flat index in the pooled tensor, a the
 // flat index in x of its first maximum (row-major window order). One output row
@@ -196,8 +197,8 @@ template <class T, class F>
 void for_each_window(const T* x, const Shape& xs, const Window& w, int64_t p0, int64_t p1, F&& f) {
   const RowWalk g(xs, w);
   if (g.Ho == 0 || g.Wo == 0) return;
-  T* best = thread_scratch<T, kWalkScratch>(size_t(g.Wo));
-  int64_t* at = thread_scratch<int64_t, kWalkScratch>(size_t(g.Wo));
+  T* best = thread_scratch<T, kPoolScratch>(size_t(g.Wo));
+  int64_t* at = thread_scratch<int64_t, kPoolScratch>(size_t(g.Wo));
   for (int64_t p = p0; p < p1; ++p)
     for (int64_t i = 0; i < g.Ho; ++i) {
       const int64_t r0 = i * w.wh, r1 = std::min(r0 + w.wh, g.H);
@@ -226,6 +227,16 @@ void for_each_window(const T* x, const Shape& xs, const Window& w, int64_t p0, i
       const int64_t o = (p * g.Ho + i) * g.Wo;
       for (int64_t j = 0; j < g.Wo; ++j) f(o + j, at[j]);
     }
+}
+
+// pool_2d over planes [0, planes) of x and out (pointers at the first plane).
+template <class T>
+void max_planes(const T* x, T* out, int64_t planes, int64_t H, int64_t W, const Window& w) {
+  if (w.wh == 2 && w.ww == 2 && W % 2 == 0 && (H % 2 == 0 || w.ignore_border)) {
+    const int64_t Ho = w.out_len(H, 2);
+    return max_pool_2x2(x, out, 0, planes * Ho, H, W, Ho);
+  }
+  max_pool(x, Shape{planes, H, W}, w, out, 0, planes);
 }
 
 // max_pool_grad over planes [0, planes) of x, g and gx (pointers at the first
@@ -351,6 +362,14 @@ Var apply_pool(PoolKind kind, const std::vector<Var>& ins, const std::vector<int
 }
 
 }  // namespace
+
+void max_pool_planes(const float* x, float* out, int64_t planes, int64_t H, int64_t W, const PoolWindow& w) {
+  max_planes(x, out, planes, H, W, w);
+}
+
+void max_pool_planes(const double* x, double* out, int64_t planes, int64_t H, int64_t W, const PoolWindow& w) {
+  max_planes(x, out, planes, H, W, w);
+}
 
 void max_pool_grad_planes(const float* x, const float* g, float* gx, int64_t planes, int64_t H, int64_t W,
                           const PoolWindow& w) {

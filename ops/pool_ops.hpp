@@ -1,6 +1,7 @@
 // The max-pooling family's public face (kernels in ops/pool.cpp): the op class
-// rewrites match by type, and the gradient kernel that conv's fused gradients
-// (ops/conv.cpp) run per image instead of materializing max_pool_grad's output.
+// rewrites match by type, and the kernels conv's fused ops (ops/conv.cpp) run
+// per image: the pool of a conv output while it is in cache, and the pooled
+// gradient instead of materializing max_pool_grad's output.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -47,6 +48,10 @@ class MaxPoolFamilyOp : public Op {
   PoolKind kind_;
   PoolWindow w_;
 };
+
+// pool_2d on one thread for `planes` planes of x (H, W) into out (H', W').
+void max_pool_planes(const float* x, float* out, int64_t planes, int64_t H, int64_t W, const PoolWindow& w);
+void max_pool_planes(const double* x, double* out, int64_t planes, int64_t H, int64_t W, const PoolWindow& w);
 
 // max_pool_grad on one thread for `planes` planes of x (H, W) and g (H', W'):
 // gx (shaped like those planes of x) is written whole, g at each window's

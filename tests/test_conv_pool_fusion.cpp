@@ -8,6 +8,7 @@
 
 #include "compile_helpers.hpp"
 #include "op_table.hpp"
+#include "ops/conv_ops.hpp"
 
 using namespace nabla;
 
@@ -43,7 +44,82 @@ const bool row_grad_input_pooled = add_op_row(
        return unfused(conv2d_grad_input(max_pool_grad(constant(t[0]), constant(t[1]), {2, 3}, true), constant(t[2]), false));
      }});
 
+// conv2d_pool's bundle is the conv maps then their pool, flat; each piece views one.
+Tensor flat_concat(const Tensor& a, const Tensor& b) {
+  return unfused(concatenate({reshape(constant(a), {-1}), reshape(constant(b), {-1})}));
+}
+const bool row_conv_pool = add_op_row(
+    {"conv2d_pool", {sample({2, 2, 7, 6}, -1, 1, 257), sample({3, 2, 2, 3}, -1, 1, 258)},
+     [](const std::vector<Var>& v) { return conv2d_pool_bundle(v[0], v[1], {2, 2}, false, true); }, {}, 0,
+     [](const std::vector<Tensor>& t) {
+       const Tensor c = unfused(conv2d(constant(t[0]), constant(t[1])));
+       return flat_concat(c, unfused(pool_2d(constant(c), {2, 2}, false)));
+     }});
+const bool row_conv_pool_piece = add_op_row(
+    {"conv2d_pool_piece", {sample({2, 2, 7, 6}, -1, 1, 259), sample({3, 2, 3, 2}, -1, 1, 260)},
+     [](const std::vector<Var>& v) {
+       const Var b = conv2d_pool_bundle(v[0], v[1], {3, 2}, true, false);
+       const Var c = conv2d_pool_piece(b, v[0], v[1], false, {3, 2}, true, false);
+       const Var p = conv2d_pool_piece(b, v[0], v[1], true, {3, 2}, true, false);
+       return concatenate({reshape(c, {-1}), reshape(p, {-1})});
+     },
+     {}, 0,
+     [](const std::vector<Tensor>& t) {
+       const Tensor c = unfused(conv2d(constant(t[0]), constant(t[1]), false));
+       return flat_concat(c, unfused(pool_2d(constant(c), {3, 2}, true)));
+     }});
+
 }  // namespace
+
+TEST_CASE("conv_pool: a conv-pool layer runs as one pass, forward and backward equal the unfused graph") {
+  // Two layers; the first conv's maps are also read by a second pool with
+  // another window (it reads the conv piece). 2x2 and 3x2 windows, both
+  // dtypes, 1 and 2 threads; the whole training step's values and updates.
+  const int before = num_threads();
+  for (DType t : {DType::Float32, DType::Float64})
+    for (int threads : {1, 2}) {
+      INFO(dtype_name(t) << " threads " << threads);
+      set_num_threads(threads);
+      Var x = input(t, {5, 2, 13, 12}, "x");
+      Var W1 = shared(sample({3, 2, 2, 3}, -0.5, 0.5, 21).astype(t), "W1");
+      Var W2 = shared(sample({2, 3, 2, 2}, -0.5, 0.5, 22).astype(t), "W2");
+      Var c1 = conv2d(x, W1);
+      Var h = tanh(pool_2d(c1, {2, 2}, true));
+      Var side = sum(pool_2d(c1, {3, 2}, false));
+      Var out = pool_2d(conv2d(h, W2), {3, 2}, false);
+      Var cost = sum(out * out) + side;
+      const std::vector<Var> g = grad(cost, {W1, W2});
+      Function fn = function({x}, {cost, g[0], g[1], h});
+      CHECK(rewrite_count(fn, "conv_pool") == 2);
+      CHECK(op_count(fn, "conv2d_pool") == 2);
+      CHECK_FALSE(program_has_op(fn, "conv2d"));
+      CHECK(op_count(fn, "pool_2d") == 1);  // the side pool of c1
+
+      const Tensor xv = sample({5, 2, 13, 12}, -1, 1, 23).astype(t);
+      const std::vector<Tensor> got = fn({xv});
+      const std::vector<Tensor> want = eval({cost, g[0], g[1], h}, {{x, xv}});
+      const double tol = t == DType::Float32 ? 1e-4 : 1e-11;
+      for (size_t k = 0; k < want.size(); ++k) {
+        INFO("output " << k);
+        CHECK(max_abs_diff(got[k], want[k]) <= tol * std::max(1.0, std::abs(want[0].at(0))));
+      }
+    }
+  set_num_threads(before);
+}
+
+TEST_CASE("conv_pool: the fused ops have no gradient, and say so") {
+  Var x = input(DType::Float32, {1, 1, 4, 4}, "x"), f = input(DType::Float32, {1, 1, 2, 2}, "f");
+  const Var b = conv2d_pool_bundle(x, f, {2, 2}, true, true);
+  std::string e;
+  try {
+    grad(sum(b), {x});
+  } catch (const Error& err) {
+    e = err.what();
+  }
+  CHECK(e.find("conv2d_pool has no gradient") != std::string::npos);
+  CHECK_THROWS_AS(conv2d_pool_piece(b, x, input(DType::Float32, {1, 1, 3, 3}, "f3"), true, {2, 2}, true, true),
+                  TypeError);  // a bundle of other shapes
+}
 
 TEST_CASE("conv_grad_of_pool_grad: two conv-pool layers' gradients are the unfused graph's, fused") {
   // 2x2 windows tiling the maps (the vector path), and 3x2 windows with partial
