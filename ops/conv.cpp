@@ -328,6 +328,12 @@ class ConvOp : public ConvFamilyOp {
   }
 };
 
+// The params of the ops below: the conv's flip and the pool's window.
+std::string conv_pool_params(bool flip, const PoolWindow& w) {
+  return std::string(flip ? "flip=1" : "flip=0") + ",ws=(" + std::to_string(w.wh) + "," + std::to_string(w.ww) +
+         "),ignore_border=" + (w.ignore_border ? "1" : "0");
+}
+
 // A conv gradient whose output gradient is max pooling's gradient,
 // gy = max_pool_grad(c, gz), made per image inside the op (a rewrite in
 // ops/conv_rewrites.cpp builds these; network3's ConvPoolLayer is this pattern):
@@ -341,10 +347,7 @@ class ConvPooledGradOp : public Op {
   std::string name() const override {
     return kind_ == ConvKind::GradInput ? "conv2d_grad_input_pooled" : "conv2d_grad_filters_pooled";
   }
-  std::string params() const override {
-    return std::string(flip_ ? "flip=1" : "flip=0") + ",ws=(" + std::to_string(w_.wh) + "," +
-           std::to_string(w_.ww) + "),ignore_border=" + (w_.ignore_border ? "1" : "0");
-  }
+  std::string params() const override { return conv_pool_params(flip_, w_); }
 
   Type infer(const InputInfos& in) const override {
     const InputInfo& c = in[pool_input()];
@@ -415,7 +418,6 @@ class ConvPooledGradOp : public Op {
 // these for pool_2d(conv2d(x, f)), after grad(): they have no gradient.
 struct ConvPoolLayout {
   Shape conv, pooled;
-  int64_t conv_size() const { return conv.known() ? conv.numel() : -1; }
   int64_t total() const { return conv.known() && pooled.known() ? conv.numel() + pooled.numel() : -1; }
 };
 
@@ -453,10 +455,6 @@ class ConvPoolOp : public Op {
   std::vector<Var> pullback(const std::vector<Var>&, const Var&, const Var&) const override {
     throw Error("nabla: conv2d_pool has no gradient: the rewrite that makes it runs after grad(), on compiled graphs");
   }
-  static std::string conv_pool_params(bool flip, const PoolWindow& w) {
-    return std::string(flip ? "flip=1" : "flip=0") + ",ws=(" + std::to_string(w.wh) + "," + std::to_string(w.ww) +
-           "),ignore_border=" + (w.ignore_border ? "1" : "0");
-  }
 
  private:
   bool flip_;
@@ -470,7 +468,7 @@ class ConvPoolPieceOp : public Op {
   ConvPoolPieceOp(bool pooled, bool flip, PoolWindow w) : pooled_(pooled), flip_(flip), w_(w) {}
   std::string name() const override { return "conv2d_pool_piece"; }
   std::string params() const override {
-    return std::string(pooled_ ? "piece=pooled," : "piece=conv,") + ConvPoolOp::conv_pool_params(flip_, w_);
+    return std::string(pooled_ ? "piece=pooled," : "piece=conv,") + conv_pool_params(flip_, w_);
   }
   bool reads_input_values(int k) const override { return k == 0; }
   Type infer(const InputInfos& in) const override {
@@ -498,6 +496,13 @@ class ConvPoolPieceOp : public Op {
   bool pooled_, flip_;
   PoolWindow w_;
 };
+
+// The pool window in the params of the fused ops above.
+PoolWindow window_of(const OpParams& p) {
+  const std::vector<int64_t> ws = p.ints("ws");
+  if (ws.size() != 2 || ws[0] < 1 || ws[1] < 1) p.fail("ws must be two positive sizes");
+  return PoolWindow{ws[0], ws[1], p.flag("ignore_border")};
+}
 
 // Both operands as one float dtype (ints become floatX), as matmul does.
 Var apply_conv(ConvKind kind, bool flip, const Var& a, const Var& b, Loc loc) {
@@ -561,19 +566,15 @@ void register_conv_ops() {
   register_op({"conv2d_grad_input", "conv", "full convolution of the output gradient with the filters", make});
   register_op({"conv2d_grad_filters", "conv", "correlation of the input with the output gradient", make});
   auto make_pooled = [](const OpParams& p) -> std::shared_ptr<const Op> {
-    const std::vector<int64_t> ws = p.ints("ws");
-    if (ws.size() != 2 || ws[0] < 1 || ws[1] < 1) p.fail("ws must be two positive sizes");
     const ConvKind kind = p.op() == "conv2d_grad_input_pooled" ? ConvKind::GradInput : ConvKind::GradFilters;
-    return std::make_shared<ConvPooledGradOp>(kind, p.flag("flip"), PoolWindow{ws[0], ws[1], p.flag("ignore_border")});
+    return std::make_shared<ConvPooledGradOp>(kind, p.flag("flip"), window_of(p));
   };
   register_op({"conv2d_grad_input_pooled", "conv",
                "conv2d_grad_input of max_pool_grad(c, gz), pooled gradient made per image", make_pooled});
   register_op({"conv2d_grad_filters_pooled", "conv",
                "conv2d_grad_filters of max_pool_grad(c, gz), pooled gradient made per image", make_pooled});
   auto make_bundle = [](const OpParams& p) -> std::shared_ptr<const Op> {
-    const std::vector<int64_t> ws = p.ints("ws");
-    if (ws.size() != 2 || ws[0] < 1 || ws[1] < 1) p.fail("ws must be two positive sizes");
-    const PoolWindow w{ws[0], ws[1], p.flag("ignore_border")};
+    const PoolWindow w = window_of(p);
     if (p.op() == "conv2d_pool") return std::make_shared<ConvPoolOp>(p.flag("flip"), w);
     const std::string piece = p.str("piece");
     if (piece != "conv" && piece != "pooled") p.fail("piece must be conv or pooled");
