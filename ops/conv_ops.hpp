@@ -1,6 +1,6 @@
-// The convolution family's op class that rewrites match by type (kernels in
-// ops/conv.cpp, the rewrite that fuses max pooling's gradient into the two
-// conv gradients in ops/conv_rewrites.cpp).
+// The convolution family's op class that rewrites match by type, and the
+// builders of the fused conv-pool ops the rewrites in ops/conv_rewrites.cpp
+// make (kernels in ops/conv.cpp).
 #pragma once
 #include <vector>
 
