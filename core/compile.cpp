@@ -86,8 +86,8 @@ template <class F> void Program::timed_phase(const char* name, F&& f) {
 }
 
 Program::Program(const std::vector<Var>& in, const std::vector<Var>& outs, const Updates& user_updates,
-                 const Givens& givens, Mode m)
-    : inputs(in), mode(m) {
+                 const Givens& givens, Mode m, bool shared_in_place)
+    : inputs(in), mode(m), shared_in_place_(shared_in_place) {
   ensure_runtime_initialized();
   check_function_inputs(inputs);
   for (const auto& [key, value] : givens)
@@ -130,7 +130,8 @@ Program::Program(const std::vector<Var>& in, const std::vector<Var>& outs, const
   profile.enabled = RunProfile::requested_by_environment();
   if (const char* env = std::getenv("NABLA_PRINT_PROGRAMS"); env && std::string(env) == "1") print_profile();
   if (mode == Mode::Debug)
-    reference = std::make_shared<Program>(in, outs, user_updates, givens, Mode::FastCompile);
+    // Run first and without its updates: it must leave the shared variables as they were.
+    reference = std::make_shared<Program>(in, outs, user_updates, givens, Mode::FastCompile, false);
   plan_shared_access();
 }
 

@@ -77,7 +77,7 @@ void Program::plan_inplace(Lifetimes& life) {
       if (life.last_use[size_t(k)] != int(p) || std::count(s.ins.begin(), s.ins.end(), k) != 1) continue;
       if (in.dtype() != s.var.dtype() || !in.shape().known() || in.shape() != s.var.shape()) continue;
       if (in.role() == Role::Shared) {
-        if (mode == Mode::NanGuard || !life.swapped.count(s.out)) continue;
+        if (mode == Mode::NanGuard || !shared_in_place_ || !life.swapped.count(s.out)) continue;
         for (auto& u : updates_)
           if (u.value == s.out && u.target == in.impl()) {
             s.inplace = i;

@@ -44,8 +44,10 @@ struct UpdatePlan {
 
 class Program {
  public:
+  // shared_in_place = false: no step writes a shared variable's buffer, even
+  // for the update it computes (Debug's reference, which runs without updates).
   Program(const std::vector<Var>& inputs, const std::vector<Var>& outputs, const Updates& updates,
-          const Givens& givens, Mode mode);
+          const Givens& givens, Mode mode, bool shared_in_place = true);
   ~Program();  // prints the run profile when NABLA_PROFILE=1
   const std::vector<Tensor>& run(const std::vector<Tensor>& args, bool apply_updates = true);
   void print_profile() const;  // steps and phases on stderr (NABLA_PRINT_PROGRAMS=1)
@@ -67,6 +69,7 @@ class Program {
   RunProfile profile;                  // seconds per step, when enabled
 
  private:
+  bool shared_in_place_;
   template <class F> void timed_phase(const char* name, F&& f);
   void linearize(const std::vector<Var>& roots, size_t n_outputs);
   // Which value each step's output may overwrite, and the buffers (memory_plan.cpp).
