@@ -7,8 +7,8 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
-#include <stdexcept>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "core/function.hpp"
@@ -29,6 +29,9 @@ inline int threads_for(int64_t work, int64_t min_per_thread) {
 #endif
   return int(std::min<int64_t>(t, work / std::max<int64_t>(1, min_per_thread)));
 }
+
+// Chunks of `size` elements needed to cover n (the last one may be short).
+inline int64_t ceil_div(int64_t n, int64_t size) { return (n + size - 1) / size; }
 
 // Block b of [0, n) split into `of` nearly equal contiguous blocks.
 inline int64_t block_begin(int64_t n, int b, int of) { return n * b / of; }

@@ -28,9 +28,9 @@ namespace {
 // ---- kernels ------------------------------------------------------------------
 
 // Per-thread buffers (core/parallel.hpp's thread_scratch): tag 0 the im2col
-// columns (pooling's forward kernels use tag 0 too; they do not nest), tag 1 the
-// calling thread's buffer for the per-chunk partial filter gradients, tag 2 one
-// image's output gradient when it is max pooling's gradient made on the fly.
+// columns, tag 1 the calling thread's buffer for the per-chunk partial filter
+// gradients, tag 2 one image's output gradient when it is max pooling's
+// gradient made on the fly (the pooling kernels called here use tag 3).
 template <class T, int Tag = 0>
 T* scratch(size_t n) {
   return thread_scratch<T, Tag>(n);
@@ -101,13 +101,21 @@ void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const T* A, int64_t
 // them, helping the other with its last images when it is done first
 // (ChunkQueue); an image is computed the same way by either
 // (6.2's forward: 10 images of 24x24x20, ~7 us each).
-// y[n] (K, HoWo) = f (K, CKK) @ col(x[n]) (CKK, HoWo).
-template <class T>
-void conv_forward(const T* x, const T* f, T* y, int64_t N, int64_t K, const Geom& g, bool flip) {
+// y[n] (K, HoWo) = f (K, CKK) @ col(x[n]) (CKK, HoWo), then after(n, y[n]) on
+// the same thread while y[n] is in its cache (conv2d_pool pools it there).
+struct NothingAfter {
+  template <class T> void operator()(int64_t, const T*) const {}
+};
+
+template <class T, class After = NothingAfter>
+void conv_forward(const T* x, const T* f, T* y, int64_t N, int64_t K, const Geom& g, bool flip,
+                  const After& after = {}) {
   parallel_chunks(threads_for(N, 1), N, [&](int64_t n) {
     T* col = scratch<T>(size_t(g.ckk() * g.out_px()));  // this thread's
+    T* yn = y + n * K * g.out_px();
     im2col(x + n * g.C * g.in_px(), g, flip, col);
-    gemm(false, false, K, g.out_px(), g.ckk(), f, g.ckk(), col, g.out_px(), T(0), y + n * K * g.out_px());
+    gemm(false, false, K, g.out_px(), g.ckk(), f, g.ckk(), col, g.out_px(), T(0), yn);
+    after(n, yn);
   });
 }
 
@@ -136,21 +144,6 @@ struct PooledOutputGradient {
   }
 };
 
-// conv_forward, and each image's maps pooled right after its GEMM, while they
-// are in this thread's cache: y (N,K,Ho,Wo) as conv_forward, pooled (N,K,Ho',Wo').
-template <class T>
-void conv_forward_pool(const T* x, const T* f, T* y, T* pooled, int64_t N, int64_t K, const Geom& g, bool flip,
-                       const PoolWindow& w) {
-  const int64_t pooled_image = K * w.out_len(g.Ho, w.wh) * w.out_len(g.Wo, w.ww);
-  parallel_chunks(threads_for(N, 1), N, [&](int64_t n) {
-    T* col = scratch<T>(size_t(g.ckk() * g.out_px()));  // this thread's
-    T* yn = y + n * K * g.out_px();
-    im2col(x + n * g.C * g.in_px(), g, flip, col);
-    gemm(false, false, K, g.out_px(), g.ckk(), f, g.ckk(), col, g.out_px(), T(0), yn);
-    max_pool_planes(yn, pooled + n * pooled_image, K, g.Ho, g.Wo, w);
-  });
-}
-
 // gx[n] = col2im(f^T (CKK, K) @ gy[n] (K, HoWo)), images shared out as in conv_forward.
 template <class T, class GyOf>
 void conv_grad_input(const GyOf& gy_of, const T* f, T* gx, int64_t N, int64_t K, const Geom& g, bool flip) {
@@ -169,6 +162,10 @@ void conv_grad_input(const GyOf& gy_of, const T* f, T* gx, int64_t N, int64_t K,
 // chunk sums its images into its own partial (chunk 0 into gf), and after a
 // barrier every thread adds the partials to its block of gf in chunk order:
 // deterministic for a fixed thread count, whichever thread ran which chunk.
+// Image chunks per thread of conv_grad_filters: more let a faster core take over
+// more of a slower one's work, each costs one partial gradient and its sum.
+constexpr int64_t kFilterChunksPerThread = 4;
+
 template <class T, class GyOf>
 void conv_grad_filters(const T* x, const GyOf& gy_of, T* gf, int64_t N, int64_t K, const Geom& g, bool flip) {
   const int64_t kc = K * g.ckk();
@@ -177,7 +174,7 @@ void conv_grad_filters(const T* x, const GyOf& gy_of, T* gf, int64_t N, int64_t 
     return;
   }
   const int nt = threads_for(N, 1);
-  const int64_t n_chunks = nt > 1 ? std::min<int64_t>(N, 4 * nt) : 1;
+  const int64_t n_chunks = nt > 1 ? std::min<int64_t>(N, kFilterChunksPerThread * nt) : 1;
   T* partials = n_chunks > 1 ? scratch<T, 1>(size_t((n_chunks - 1) * kc)) : nullptr;
   ChunkQueue chunks(nt, n_chunks);
   parallel_blocks(nt, [&](int t, int team) {
@@ -448,8 +445,12 @@ class ConvPoolOp : public Op {
     dispatch_float(out.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       T* po = out.data<T>();
-      conv_forward_pool(in[0]->data<T>(), in[1]->data<T>(), po, po + y.numel(), x[0], f[0],
-                        Geom{x[1], x[2], x[3], f[2], f[3], y[2], y[3]}, flip_, w_);
+      T* pooled = po + y.numel();
+      const int64_t pooled_image = f[0] * w_.out_len(y[2], w_.wh) * w_.out_len(y[3], w_.ww);
+      conv_forward(in[0]->data<T>(), in[1]->data<T>(), po, x[0], f[0], Geom{x[1], x[2], x[3], f[2], f[3], y[2], y[3]},
+                   flip_, [&](int64_t n, const T* yn) {  // each image pooled while its maps are in cache
+                     max_pool_planes(yn, pooled + n * pooled_image, f[0], y[2], y[3], w_);
+                   });
     });
   }
   std::vector<Var> pullback(const std::vector<Var>&, const Var&, const Var&) const override {

@@ -195,7 +195,7 @@ template <class T> void FusedElementwiseOp::run(const Tensor* const* in, Tensor&
       plan_runs(os, strides, f);
     }
   }
-  const int64_t n_groups = (n + kGroup - 1) / kGroup;
+  const int64_t n_groups = ceil_div(n, kGroup);
   const int nt = threads_for(n, kParallelMinElements);
   ChunkQueue groups(nt, n_groups);
   parallel_blocks(nt, [&](int t, int) {

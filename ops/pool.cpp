@@ -188,7 +188,6 @@ void max_pool_grad_2x2_tiled(const T* x, const T* g, T* gx, int64_t p0, int64_t 
   }
 }
 
-
 // Calls f(o, a) for every window: o its flat index in the pooled tensor, a the
 // flat index in x of its first maximum (row-major window order). One output row
 // at a time, with the running maxima in scratch and conditional moves instead of
@@ -229,10 +228,16 @@ void for_each_window(const T* x, const Shape& xs, const Window& w, int64_t p0, i
     }
 }
 
+// Whether pool_2d takes max_pool_2x2 on (H, W) planes: 2x2 windows, W even, and
+// every window row full.
+bool pools_2x2(const Window& w, int64_t H, int64_t W) {
+  return w.wh == 2 && w.ww == 2 && W % 2 == 0 && (H % 2 == 0 || w.ignore_border);
+}
+
 // pool_2d over planes [0, planes) of x and out (pointers at the first plane).
 template <class T>
 void max_planes(const T* x, T* out, int64_t planes, int64_t H, int64_t W, const Window& w) {
-  if (w.wh == 2 && w.ww == 2 && W % 2 == 0 && (H % 2 == 0 || w.ignore_border)) {
+  if (pools_2x2(w, H, W)) {
     const int64_t Ho = w.out_len(H, 2);
     return max_pool_2x2(x, out, 0, planes * Ho, H, W, Ho);
   }
@@ -289,9 +294,9 @@ class PoolOp : public MaxPoolFamilyOp {
       return dispatch(x.dtype(), [&](auto tag) {
         using T = typename decltype(tag)::type;
         if constexpr (!std::is_same_v<T, bool>) {  // (no bool scratch: vector<bool> has no data())
-          if (window().wh == 2 && window().ww == 2 && g.W % 2 == 0 && (g.H % 2 == 0 || window().ignore_border)) {
+          if (pools_2x2(window(), g.H, g.W)) {
             const int64_t rows = g.planes * g.Ho;  // window rows, in chunks shared out by parallel_chunks
-            return parallel_chunks(nt, (rows + kChunkRows - 1) / kChunkRows, [&](int64_t c) {
+            return parallel_chunks(nt, ceil_div(rows, kChunkRows), [&](int64_t c) {
               max_pool_2x2(x.data<T>(), out.data<T>(), c * kChunkRows, std::min(rows, (c + 1) * kChunkRows), g.H,
                            g.W, g.Ho);
             });
@@ -309,7 +314,7 @@ class PoolOp : public MaxPoolFamilyOp {
       T* po = out.data<T>();
       const int64_t plane = g.H * g.W, pooled_plane = g.Ho * g.Wo;
       if (kind() == PoolKind::Grad)  // planes in chunks shared out by parallel_chunks
-        return parallel_chunks(nt, (g.planes + kChunkPlanes - 1) / kChunkPlanes, [&](int64_t c) {
+        return parallel_chunks(nt, ceil_div(g.planes, kChunkPlanes), [&](int64_t c) {
           const int64_t p0 = c * kChunkPlanes, p1 = std::min(g.planes, p0 + kChunkPlanes);
           grad_planes(px + p0 * plane, v + p0 * pooled_plane, po + p0 * plane, p1 - p0, g.H, g.W, window());
         });

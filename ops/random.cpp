@@ -126,7 +126,7 @@ class RandomOp : public Op {
           // thread: the same draws on any thread count. (6.10's dropout masks,
           // 26,400 draws a step, took 105 us as a scalar loop, 11 us vectorized.)
           const int nt = threads_for(n * int64_t(std::max<uint64_t>(trials, 1)), kParallelMinDraws);
-          parallel_chunks(nt, (n + kDrawChunk - 1) / kDrawChunk, [&](int64_t chunk) {
+          parallel_chunks(nt, ceil_div(n, kDrawChunk), [&](int64_t chunk) {
             const int64_t i0 = chunk * kDrawChunk, i1 = std::min(n, i0 + kDrawChunk);
             if (trials == 1) {  // Bernoulli, dropout's case: a loop the compiler vectorizes
               for (int64_t i = i0; i < i1; ++i) o[i] = T(unit(key, uint64_t(i)) < p);
