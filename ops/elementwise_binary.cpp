@@ -185,14 +185,18 @@ std::vector<Var> BinaryOp::pullback(const std::vector<Var>& x, const Var& out, c
       Var gb = mul(g, mul(out, log(a)));
       return {sum_like(ga, a), sum_like(gb, b)};
     }
+    // The masks compare the output with b, not a: (a > b) == (max(a,b) > b) and
+    // (a <= b) == (max(a,b) <= b) for every a and b, NaNs and signed zeros included,
+    // so the gradient is the same bits, and a (relu's z = Wx + b) is read by nothing
+    // but the max, which lets the elementwise fusion make z and relu(z) one loop.
     case BinaryFn::Maximum: {  // ties go to b, so relu'(0) = 0
-      Var ma = cast(gt(a, b), g.dtype());
-      Var mb = cast(le(a, b), g.dtype());
+      Var ma = cast(gt(out, b), g.dtype());
+      Var mb = cast(le(out, b), g.dtype());
       return {sum_like(mul(g, ma), a), sum_like(mul(g, mb), b)};
     }
-    case BinaryFn::Minimum: {
-      Var ma = cast(lt(a, b), g.dtype());
-      Var mb = cast(ge(a, b), g.dtype());
+    case BinaryFn::Minimum: {  // the same with min: (a < b) == (min(a,b) < b)
+      Var ma = cast(lt(out, b), g.dtype());
+      Var mb = cast(ge(out, b), g.dtype());
       return {sum_like(mul(g, ma), a), sum_like(mul(g, mb), b)};
     }
     default: return no_gradient(x);

@@ -110,6 +110,31 @@ TEST_CASE("fusion: backprop's (a - y) * a * (1 - a) and the SGD update become si
   CHECK(allclose(f(args)[0], eval(delta, {{z, args[0]}, {y, args[1]}}), 1e-6, 1e-7));
 }
 
+TEST_CASE("fusion: relu(x + b) is one loop in a training step, since its gradient reads relu's output") {
+  Var x = input(DType::Float32, Shape{10, 30}, "x");
+  Var bias = shared(sample({30}, -1, 1, 4).astype(DType::Float32), "bias");
+  Var w = constant(sample({10, 30}, -1, 1, 5).astype(DType::Float32));
+  Var z = x + bias;
+  Var cost = sum(relu(z) * w);
+  std::vector<Var> g = grad(cost, {x, bias});
+  Function f = function({x}, {cost, g[0], g[1]});
+  const std::string text = f.program_text();
+  INFO(text);
+  CHECK(count_of(text, "= add(") == 0);      // z is not a step of its own ...
+  CHECK(count_of(text, "= maximum(") == 0);  // ... nor relu(z): one fused loop makes it
+  const Tensor xs = sample({10, 30}, -1, 1, 6).astype(DType::Float32);
+  const auto got = f({xs});
+  const Tensor bs = bias.get_value(), ws = eval(w);
+  double expect_cost = 0;
+  for (int64_t r = 0; r < 10; ++r)
+    for (int64_t c = 0; c < 30; ++c) {
+      const float zv = float(xs.at(r * 30 + c)) + float(bs.at(c));
+      expect_cost += std::max(zv, 0.0f) * ws.at(r * 30 + c);
+      CHECK(got[1].at(r * 30 + c) == (zv > 0 ? ws.at(r * 30 + c) : 0.0));
+    }
+  CHECK(got[0].item() == doctest::Approx(expect_cost).epsilon(1e-5));
+}
+
 TEST_CASE("fusion: a value read outside the chain is computed once and not fused into it") {
   Var x = vector("x");
   Var s = sigmoid(x);

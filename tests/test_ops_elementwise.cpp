@@ -438,6 +438,32 @@ TEST_CASE("elementwise: gradients through cast, comparisons and integer inputs")
   CHECK(gr.to_vector() == std::vector<double>{0, 0, 1});
 }
 
+// maximum's and minimum's pullbacks compare the op's output with b (so relu's z is
+// not read again); the masks must be exactly the rule on a and b, for ties, signed
+// zeros and NaNs on either side.
+TEST_CASE("elementwise: maximum and minimum gradients follow the rule on a and b at ties, zeros and NaNs") {
+  const double nan = std::nan("");
+  const std::vector<double> av{1, -1, 0, -0.0, 0, nan, 2, 3, nan, -2};
+  const std::vector<double> bv{0, 0, -0.0, 0, 0, 1, nan, 3, nan, -2};
+  const std::vector<double> gv{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  const Shape s{int64_t(av.size())};
+  Var a = input(DType::Float64, s, "a"), b = input(DType::Float64, s, "b");
+  Var gc = constant(doubles(gv, s));
+  Bindings bind{{a, doubles(av, s)}, {b, doubles(bv, s)}};
+  for (bool is_max : {true, false}) {
+    CAPTURE(is_max);
+    std::vector<Var> g = grad(sum((is_max ? maximum(a, b) : minimum(a, b)) * gc), {a, b});
+    const std::vector<double> ga = eval(g[0], bind).to_vector(), gb = eval(g[1], bind).to_vector();
+    for (size_t i = 0; i < av.size(); ++i) {
+      CAPTURE(i);
+      const bool to_a = is_max ? av[i] > bv[i] : av[i] < bv[i];
+      const bool to_b = is_max ? av[i] <= bv[i] : av[i] >= bv[i];
+      CHECK(ga[i] == (to_a ? gv[i] : 0.0));
+      CHECK(gb[i] == (to_b ? gv[i] : 0.0));
+    }
+  }
+}
+
 TEST_CASE("broadcast: fill_like, zeros_like, ones_like and full") {
   Var x = input(DType::Int32, {2, 3}, "x");
   Var z = zeros_like(x), o = ones_like(x), f = fill_like(x, 7);
