@@ -137,9 +137,8 @@ struct PooledOutputGradient {
   int64_t K, Ho, Wo;
   PoolWindow w;
   const T* operator()(int64_t n) const {
-    const int64_t pooled_plane = w.out_len(Ho, w.wh) * w.out_len(Wo, w.ww);
     T* gy = scratch<T, 2>(size_t(K * Ho * Wo));
-    max_pool_grad_planes(c + n * K * Ho * Wo, gz + n * K * pooled_plane, gy, K, Ho, Wo, w);
+    max_pool_grad_planes(c + n * K * Ho * Wo, gz + n * K * w.pooled_plane(Ho, Wo), gy, K, Ho, Wo, w);
     return gy;
   }
 };
@@ -446,7 +445,7 @@ class ConvPoolOp : public Op {
       using T = typename decltype(tag)::type;
       T* po = out.data<T>();
       T* pooled = po + y.numel();
-      const int64_t pooled_image = f[0] * w_.out_len(y[2], w_.wh) * w_.out_len(y[3], w_.ww);
+      const int64_t pooled_image = f[0] * w_.pooled_plane(y[2], y[3]);
       conv_forward(in[0]->data<T>(), in[1]->data<T>(), po, x[0], f[0], Geom{x[1], x[2], x[3], f[2], f[3], y[2], y[3]},
                    flip_, [&](int64_t n, const T* yn) {  // each image pooled while its maps are in cache
                      max_pool_planes(yn, pooled + n * pooled_image, f[0], y[2], y[3], w_);

@@ -19,6 +19,8 @@ struct PoolWindow {
     if (n < 0) return -1;
     return ignore_border ? n / w : (n + w - 1) / w;
   }
+  // Elements of one pooled (H, W) plane, H' * W'.
+  int64_t pooled_plane(int64_t H, int64_t W) const { return out_len(H, wh) * out_len(W, ww); }
   // (..., H, W) -> (..., H', W'); -1 stays unknown.
   Shape pooled(const Shape& x) const {
     Shape s = x;
